@@ -1,0 +1,61 @@
+"""Database URLs and engines: one URL from the operator, the right driver for each use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from kefu.domain.errors import InvalidInput
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+_SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise InvalidInput(f"not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in _ASYNC_DRIVERS:
+        raise InvalidInput(f"unsupported database {backend!r}; use sqlite:/// or postgresql://")
+    return parsed
+
+
+def async_url(url: str) -> URL:
+    parsed = _parse(url)
+    return parsed.set(drivername=_ASYNC_DRIVERS[parsed.get_backend_name()])
+
+
+def sync_url(url: str) -> URL:
+    parsed = _parse(url)
+    return parsed.set(drivername=_SYNC_DRIVERS[parsed.get_backend_name()])
+
+
+def is_sqlite(url: str) -> bool:
+    return _parse(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the writer; synchronous=NORMAL in WAL mode still survives a
+    # killed process (only a power cut may lose the last commits), which is the promise we make.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_async_engine(target)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(
+        target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )

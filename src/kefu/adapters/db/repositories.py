@@ -1,0 +1,350 @@
+"""Repositories over SQLAlchemy Core: rows in, domain objects out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from kefu.adapters.db import tables as t
+from kefu.domain.agent import Agent, Presence, Role
+from kefu.domain.conversation import Conversation, Status
+from kefu.domain.customer import Customer
+from kefu.domain.message import Message, Sender
+from kefu.domain.tenancy import Account, ChannelKind, Inbox
+from kefu.services.ports import DuplicateKey
+
+
+class _Repository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._conn = connection
+
+    async def _insert(self, table: Any, values: dict[str, Any]) -> None:
+        # A savepoint keeps the surrounding transaction usable when a unique key clashes.
+        try:
+            async with self._conn.begin_nested():
+                await self._conn.execute(table.insert().values(**values))
+        except IntegrityError as exc:
+            raise DuplicateKey(str(exc.orig)) from exc
+
+
+class SqlTenancyRepository(_Repository):
+    async def get_account(self, account_id: str) -> Account | None:
+        row = (
+            (await self._conn.execute(select(t.accounts).where(t.accounts.c.id == account_id)))
+            .mappings()
+            .first()
+        )
+        return Account(id=row["id"], name=row["name"]) if row else None
+
+    async def add_account(self, account: Account) -> None:
+        await self._insert(t.accounts, {"id": account.id, "name": account.name})
+
+    async def get_inbox(self, inbox_id: str) -> Inbox | None:
+        row = (
+            (await self._conn.execute(select(t.inboxes).where(t.inboxes.c.id == inbox_id)))
+            .mappings()
+            .first()
+        )
+        return _inbox(row) if row else None
+
+    async def find_inbox(self, account_id: str, channel: str) -> Inbox | None:
+        query = (
+            select(t.inboxes)
+            .where(t.inboxes.c.account_id == account_id, t.inboxes.c.channel == channel)
+            .order_by(t.inboxes.c.id)
+        )
+        row = (await self._conn.execute(query)).mappings().first()
+        return _inbox(row) if row else None
+
+    async def add_inbox(self, inbox: Inbox) -> None:
+        await self._insert(
+            t.inboxes,
+            {
+                "id": inbox.id,
+                "account_id": inbox.account_id,
+                "name": inbox.name,
+                "channel": inbox.channel.value,
+            },
+        )
+
+
+def _inbox(row: RowMapping) -> Inbox:
+    return Inbox(
+        id=row["id"],
+        account_id=row["account_id"],
+        name=row["name"],
+        channel=ChannelKind(row["channel"]),
+    )
+
+
+class SqlCustomerRepository(_Repository):
+    async def add(self, customer: Customer) -> None:
+        await self._insert(t.customers, _customer_values(customer))
+
+    async def get(self, customer_id: str) -> Customer | None:
+        query = select(t.customers).where(t.customers.c.id == customer_id)
+        row = (await self._conn.execute(query)).mappings().first()
+        return _customer(row) if row else None
+
+    async def get_by_external_id(self, account_id: str, external_id: str) -> Customer | None:
+        query = select(t.customers).where(
+            t.customers.c.account_id == account_id, t.customers.c.external_id == external_id
+        )
+        row = (await self._conn.execute(query)).mappings().first()
+        return _customer(row) if row else None
+
+    async def update(self, customer: Customer) -> None:
+        values = _customer_values(customer)
+        await self._conn.execute(
+            t.customers.update().where(t.customers.c.id == customer.id).values(**values)
+        )
+
+
+def _customer_values(c: Customer) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "account_id": c.account_id,
+        "external_id": c.external_id,
+        "name": c.name,
+        "phone": c.phone,
+        "language": c.language,
+        "tags": list(c.tags),
+        "created_at": c.created_at,
+    }
+
+
+def _customer(row: RowMapping) -> Customer:
+    return Customer(
+        id=row["id"],
+        account_id=row["account_id"],
+        external_id=row["external_id"],
+        name=row["name"],
+        phone=row["phone"],
+        language=row["language"],
+        tags=list(row["tags"]),
+        created_at=row["created_at"],
+    )
+
+
+class SqlAgentRepository(_Repository):
+    async def add(self, agent: Agent) -> None:
+        await self._insert(t.agents, _agent_values(agent))
+
+    async def get(self, agent_id: str) -> Agent | None:
+        row = (
+            (await self._conn.execute(select(t.agents).where(t.agents.c.id == agent_id)))
+            .mappings()
+            .first()
+        )
+        return _agent(row) if row else None
+
+    async def get_by_email(self, email: str) -> Agent | None:
+        query = select(t.agents).where(t.agents.c.email == email.strip().lower())
+        row = (await self._conn.execute(query)).mappings().first()
+        return _agent(row) if row else None
+
+    async def list(self, account_id: str) -> list[Agent]:
+        query = (
+            select(t.agents).where(t.agents.c.account_id == account_id).order_by(t.agents.c.name)
+        )
+        return [_agent(r) for r in (await self._conn.execute(query)).mappings()]
+
+    async def update(self, agent: Agent) -> None:
+        await self._conn.execute(
+            t.agents.update().where(t.agents.c.id == agent.id).values(**_agent_values(agent))
+        )
+
+
+def _agent_values(a: Agent) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "account_id": a.account_id,
+        "email": a.email.strip().lower(),
+        "name": a.name,
+        "role": a.role.value,
+        "password_hash": a.password_hash,
+        "skills": list(a.skills),
+        "languages": list(a.languages),
+        "max_concurrent": a.max_concurrent,
+        "presence": a.presence.value,
+        "active": a.active,
+        "created_at": a.created_at,
+    }
+
+
+def _agent(row: RowMapping) -> Agent:
+    return Agent(
+        id=row["id"],
+        account_id=row["account_id"],
+        email=row["email"],
+        name=row["name"],
+        role=Role(row["role"]),
+        password_hash=row["password_hash"],
+        skills=list(row["skills"]),
+        languages=list(row["languages"]),
+        max_concurrent=row["max_concurrent"],
+        presence=Presence(row["presence"]),
+        active=row["active"],
+        created_at=row["created_at"],
+    )
+
+
+_CONVERSATION_FIELDS = (
+    "id",
+    "account_id",
+    "inbox_id",
+    "customer_id",
+    "channel",
+    "language",
+    "entry_point",
+    "queue",
+    "priority",
+    "assignee_id",
+    "handover_reason",
+    "queued_at",
+    "assigned_at",
+    "resolved_at",
+    "last_seq",
+    "reopen_count",
+    "had_human",
+    "created_at",
+    "updated_at",
+)
+
+
+def _conversation_values(c: Conversation) -> dict[str, Any]:
+    values = {name: getattr(c, name) for name in _CONVERSATION_FIELDS}
+    values["status"] = c.status.value
+    values["tags"] = list(c.tags)
+    return values
+
+
+def _conversation(row: RowMapping) -> Conversation:
+    values = {name: row[name] for name in _CONVERSATION_FIELDS}
+    return Conversation(**values, status=Status(row["status"]), tags=list(row["tags"]))
+
+
+class SqlConversationRepository(_Repository):
+    async def add(self, conversation: Conversation) -> None:
+        await self._insert(t.conversations, _conversation_values(conversation))
+
+    async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
+        query = select(t.conversations).where(t.conversations.c.id == conversation_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._conn.execute(query)).mappings().first()
+        return _conversation(row) if row else None
+
+    async def update(self, conversation: Conversation) -> None:
+        await self._conn.execute(
+            t.conversations.update()
+            .where(t.conversations.c.id == conversation.id)
+            .values(**_conversation_values(conversation))
+        )
+
+    async def list(
+        self,
+        account_id: str,
+        *,
+        statuses: Iterable[Status] | None = None,
+        queues: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Conversation]:
+        c = t.conversations.c
+        query = select(t.conversations).where(c.account_id == account_id)
+        if statuses is not None:
+            query = query.where(c.status.in_([s.value for s in statuses]))
+        if queues is not None:
+            query = query.where(c.queue.in_(list(queues)))
+        if assignee_id is not None:
+            query = query.where(c.assignee_id == assignee_id)
+        query = query.order_by(c.priority.desc(), c.updated_at.desc()).limit(limit)
+        return [_conversation(r) for r in (await self._conn.execute(query)).mappings()]
+
+    async def queue_position(self, conversation: Conversation) -> int:
+        c = t.conversations.c
+        ahead = (
+            select(func.count())
+            .select_from(t.conversations)
+            .where(
+                c.account_id == conversation.account_id,
+                c.status == Status.QUEUED.value,
+                c.queue == conversation.queue,
+                c.id != conversation.id,
+                or_(
+                    c.priority > conversation.priority,
+                    and_(c.priority == conversation.priority, c.queued_at < conversation.queued_at),
+                ),
+            )
+        )
+        return int((await self._conn.execute(ahead)).scalar_one()) + 1
+
+    async def count_by_queue(self, account_id: str) -> dict[str, int]:
+        c = t.conversations.c
+        query = (
+            select(c.queue, func.count())
+            .where(c.account_id == account_id, c.status == Status.QUEUED.value)
+            .group_by(c.queue)
+        )
+        return {queue: int(n) for queue, n in (await self._conn.execute(query)).all()}
+
+
+class SqlMessageRepository(_Repository):
+    async def add(self, message: Message) -> None:
+        await self._insert(
+            t.messages,
+            {
+                "id": message.id,
+                "conversation_id": message.conversation_id,
+                "seq": message.seq,
+                "sender": message.sender.value,
+                "text": message.text,
+                "client_id": message.client_id,
+                "internal": message.internal,
+                "author_id": message.author_id,
+                "created_at": message.created_at,
+            },
+        )
+
+    async def get_by_client_id(self, conversation_id: str, client_id: str) -> Message | None:
+        m = t.messages.c
+        query = select(t.messages).where(
+            m.conversation_id == conversation_id, m.client_id == client_id
+        )
+        row = (await self._conn.execute(query)).mappings().first()
+        return _message(row) if row else None
+
+    async def list_after(
+        self,
+        conversation_id: str,
+        *,
+        after: int = 0,
+        limit: int = 500,
+        include_internal: bool = False,
+    ) -> list[Message]:
+        m = t.messages.c
+        query = select(t.messages).where(m.conversation_id == conversation_id, m.seq > after)
+        if not include_internal:
+            query = query.where(m.internal.is_(False))
+        query = query.order_by(m.seq).limit(limit)
+        return [_message(r) for r in (await self._conn.execute(query)).mappings()]
+
+
+def _message(row: RowMapping) -> Message:
+    return Message(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        seq=row["seq"],
+        sender=Sender(row["sender"]),
+        text=row["text"],
+        client_id=row["client_id"],
+        internal=row["internal"],
+        author_id=row["author_id"],
+        created_at=row["created_at"],
+    )

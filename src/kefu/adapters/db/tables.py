@@ -1,0 +1,144 @@
+"""SQLAlchemy Core tables. The domain never sees them; repositories translate rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes; SQLite hands back naive ones, which are UTC by construction."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+inboxes = Table(
+    "inboxes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("channel", String(32), nullable=False),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("external_id", String(128)),
+    Column("name", String(200)),
+    Column("phone", String(40)),
+    Column("language", String(8), nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("account_id", "external_id", name="uq_customers_account_external"),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("skills", JSON, nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("max_concurrent", Integer, nullable=False),
+    Column("presence", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("inbox_id", String(64), ForeignKey("inboxes.id"), nullable=False),
+    Column("customer_id", String(32), ForeignKey("customers.id"), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("entry_point", String(64)),
+    Column("queue", String(64), nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("assignee_id", String(32), ForeignKey("agents.id")),
+    Column("handover_reason", String(64)),
+    Column("tags", JSON, nullable=False),
+    Column("queued_at", UtcDateTime),
+    Column("assigned_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("last_seq", Integer, nullable=False),
+    Column("reopen_count", Integer, nullable=False),
+    Column("had_human", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_conversations_account_status_queue", "account_id", "status", "queue"),
+    Index("ix_conversations_assignee", "assignee_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("sender", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("client_id", String(100)),
+    Column("internal", Boolean, nullable=False),
+    Column("author_id", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+    UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_client"),
+)

@@ -1,0 +1,120 @@
+"""The catalogue of domain events: one dotted name and one typed payload each.
+
+Events are facts that have been committed. Feature packages (bot, routing, insight, quality)
+subscribe to them instead of calling each other, and the WebSocket hub forwards them to
+clients. Payload fields are plain values so every event serialises to JSON and back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DomainEvent:
+    name: ClassVar[str] = "event"
+    occurred_at: datetime
+
+    def payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationEvent(DomainEvent):
+    """An event about one conversation; `status` is the conversation's status after it."""
+
+    conversation_id: str
+    status: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationCreated(ConversationEvent):
+    name: ClassVar[str] = "conversation.created"
+    account_id: str
+    inbox_id: str
+    customer_id: str
+    channel: str
+    entry_point: str | None
+    language: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MessageCreated(ConversationEvent):
+    name: ClassVar[str] = "message.created"
+    message_id: str
+    seq: int
+    sender: str
+    text: str
+    internal: bool
+    author_id: str | None
+    client_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationHandedOver(ConversationEvent):
+    name: ClassVar[str] = "conversation.handed_over"
+    reason: str
+    queue: str
+    priority: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationAssigned(ConversationEvent):
+    name: ClassVar[str] = "conversation.assigned"
+    agent_id: str
+    previous_agent_id: str | None
+    queue: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationTransferred(ConversationEvent):
+    name: ClassVar[str] = "conversation.transferred"
+    from_agent_id: str | None
+    to_agent_id: str | None
+    to_queue: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationResolved(ConversationEvent):
+    name: ClassVar[str] = "conversation.resolved"
+    resolved_by: str
+    agent_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationAbandoned(ConversationEvent):
+    name: ClassVar[str] = "conversation.abandoned"
+    previous_status: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationReopened(ConversationEvent):
+    name: ClassVar[str] = "conversation.reopened"
+    reopen_count: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentPresenceChanged(DomainEvent):
+    name: ClassVar[str] = "agent.presence_changed"
+    agent_id: str
+    presence: str
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.name: cls
+    for cls in (
+        ConversationCreated,
+        MessageCreated,
+        ConversationHandedOver,
+        ConversationAssigned,
+        ConversationTransferred,
+        ConversationResolved,
+        ConversationAbandoned,
+        ConversationReopened,
+        AgentPresenceChanged,
+    )
+}

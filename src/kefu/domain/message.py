@@ -1,0 +1,53 @@
+"""Messages: the append-only record of what was said in a conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from kefu.domain.errors import InvalidInput
+
+MAX_TEXT_LENGTH = 4000
+MAX_CLIENT_ID_LENGTH = 100
+
+
+class Sender(StrEnum):
+    CUSTOMER = "customer"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    conversation_id: str
+    seq: int
+    sender: Sender
+    text: str
+    created_at: datetime
+    client_id: str | None = None
+    internal: bool = False
+    author_id: str | None = None
+
+    @property
+    def visible_to_customer(self) -> bool:
+        return not self.internal
+
+
+def check_text(text: str) -> str:
+    """Reject what no reader could use; keep the text otherwise exactly as typed."""
+    if not text.strip():
+        raise InvalidInput("text must not be empty")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
+    return text
+
+
+def check_client_id(client_id: str | None) -> str | None:
+    if client_id is None:
+        return None
+    if not client_id.strip() or len(client_id) > MAX_CLIENT_ID_LENGTH:
+        raise InvalidInput(f"client_id must be 1 to {MAX_CLIENT_ID_LENGTH} characters")
+    return client_id

@@ -1,0 +1,377 @@
+"""Use cases of a conversation: start it, talk in it, hand it over, take, transfer, resolve.
+
+Each use case is one transaction that changes state through the aggregate and records its
+events; the unit of work publishes them after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kefu.domain.agent import Agent
+from kefu.domain.conversation import Conversation, Status, check_name
+from kefu.domain.customer import Customer, normalise_tags
+from kefu.domain.errors import InvalidInput, NotFound, PermissionDenied
+from kefu.domain.events import MessageCreated
+from kefu.domain.ids import new_id
+from kefu.domain.message import Message, Sender, check_client_id, check_text
+from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
+from kefu.services.context import ServiceContext
+from kefu.services.ports import DuplicateKey, UnitOfWork
+from kefu.services.tenancy import inbox_for
+
+MAX_ENTRY_POINT_LENGTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerInfo:
+    external_id: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    language: str = "zh"
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StartedConversation:
+    conversation: Conversation
+    customer: Customer
+
+
+async def start_conversation(
+    ctx: ServiceContext,
+    customer_info: CustomerInfo,
+    *,
+    channel: str = "web_widget",
+    entry_point: str | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+) -> StartedConversation:
+    if entry_point is not None and not 0 < len(entry_point) <= MAX_ENTRY_POINT_LENGTH:
+        raise InvalidInput(f"entry_point must be 1 to {MAX_ENTRY_POINT_LENGTH} characters")
+    now = ctx.clock()
+    async with ctx.uow() as uow:
+        inbox = await inbox_for(uow, account_id, channel)
+        customer = await _find_or_add_customer(uow, account_id, customer_info, ctx)
+        conversation = Conversation.start(
+            id=new_id(),
+            account_id=account_id,
+            inbox_id=inbox.id,
+            customer_id=customer.id,
+            channel=inbox.channel.value,
+            language=customer.language,
+            entry_point=entry_point,
+            now=now,
+        )
+        await uow.conversations.add(conversation)
+        uow.record(conversation.take_events())
+        await uow.commit()
+    return StartedConversation(conversation, customer)
+
+
+async def _find_or_add_customer(
+    uow: UnitOfWork, account_id: str, info: CustomerInfo, ctx: ServiceContext
+) -> Customer:
+    """A returning customer (same external id) keeps one profile, refreshed with what they
+    told us this time."""
+    existing = (
+        await uow.customers.get_by_external_id(account_id, info.external_id)
+        if info.external_id
+        else None
+    )
+    if existing is not None:
+        existing.name = info.name or existing.name
+        existing.phone = info.phone or existing.phone
+        existing.language = info.language
+        existing.tags = normalise_tags([*existing.tags, *info.tags])
+        await uow.customers.update(existing)
+        return existing
+    customer = Customer(
+        id=new_id(),
+        account_id=account_id,
+        created_at=ctx.clock(),
+        external_id=info.external_id,
+        name=info.name,
+        phone=info.phone,
+        language=info.language,
+        tags=list(info.tags),
+    )
+    try:
+        await uow.customers.add(customer)
+    except DuplicateKey:
+        assert info.external_id is not None
+        found = await uow.customers.get_by_external_id(account_id, info.external_id)
+        assert found is not None
+        return found
+    return customer
+
+
+async def get_conversation(ctx: ServiceContext, conversation_id: str) -> Conversation:
+    async with ctx.uow() as uow:
+        return await _load(uow, conversation_id)
+
+
+async def queue_position(ctx: ServiceContext, conversation: Conversation) -> int | None:
+    if conversation.status != Status.QUEUED:
+        return None
+    async with ctx.uow() as uow:
+        return await uow.conversations.queue_position(conversation)
+
+
+async def list_messages(
+    ctx: ServiceContext,
+    conversation_id: str,
+    *,
+    after: int = 0,
+    limit: int = 500,
+    include_internal: bool = False,
+) -> list[Message]:
+    if after < 0:
+        raise InvalidInput("after must be 0 or more")
+    async with ctx.uow() as uow:
+        await _load(uow, conversation_id)
+        return await uow.messages.list_after(
+            conversation_id, after=after, limit=limit, include_internal=include_internal
+        )
+
+
+async def post_customer_message(
+    ctx: ServiceContext, conversation_id: str, text: str, client_id: str | None
+) -> Message:
+    """Stores what the customer wrote, exactly once per `client_id`.
+
+    Writing into a closed conversation reopens it: the customer is not done yet.
+    """
+    return await _post(
+        ctx, conversation_id, Sender.CUSTOMER, text, client_id, author_id=None, internal=False
+    )
+
+
+async def post_bot_message(ctx: ServiceContext, conversation_id: str, text: str) -> Message:
+    return await _post(ctx, conversation_id, Sender.BOT, text, None, author_id=None, internal=False)
+
+
+async def post_agent_message(
+    ctx: ServiceContext,
+    agent: Agent,
+    conversation_id: str,
+    text: str,
+    client_id: str | None,
+    *,
+    internal: bool = False,
+) -> Message:
+    """A reply goes to the customer only from the agent handling the conversation (or a
+    supervisor); anyone who may see the conversation can leave an internal note."""
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id)
+        check_can_see(agent, conversation)
+        if not internal and not agent.sees_everything and conversation.assignee_id != agent.id:
+            raise PermissionDenied("only the assigned agent can reply; take the conversation first")
+    return await _post(
+        ctx, conversation_id, Sender.AGENT, text, client_id, author_id=agent.id, internal=internal
+    )
+
+
+async def _post(
+    ctx: ServiceContext,
+    conversation_id: str,
+    sender: Sender,
+    text: str,
+    client_id: str | None,
+    *,
+    author_id: str | None,
+    internal: bool,
+) -> Message:
+    text = check_text(text)
+    client_id = check_client_id(client_id)
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        if client_id is not None:
+            known = await uow.messages.get_by_client_id(conversation_id, client_id)
+            if known is not None:
+                return known
+        now = ctx.clock()
+        if sender is Sender.CUSTOMER and not conversation.is_open:
+            conversation.reopen(now=now)
+        message = Message(
+            id=new_id(),
+            conversation_id=conversation_id,
+            seq=conversation.next_seq(),
+            sender=sender,
+            text=text,
+            created_at=now,
+            client_id=client_id,
+            internal=internal,
+            author_id=author_id,
+        )
+        try:
+            await uow.messages.add(message)
+        except DuplicateKey:
+            # Lost a race with a retry of the same client_id on another connection.
+            known = await uow.messages.get_by_client_id(conversation_id, client_id or "")
+            if known is None:
+                raise
+            return known
+        conversation.updated_at = now
+        await uow.conversations.update(conversation)
+        uow.record(conversation.take_events())
+        uow.record([_message_event(message, conversation)])
+        await uow.commit()
+    return message
+
+
+def _message_event(message: Message, conversation: Conversation) -> MessageCreated:
+    return MessageCreated(
+        occurred_at=message.created_at,
+        conversation_id=message.conversation_id,
+        status=conversation.status.value,
+        message_id=message.id,
+        seq=message.seq,
+        sender=message.sender.value,
+        text=message.text,
+        internal=message.internal,
+        author_id=message.author_id,
+        client_id=message.client_id,
+        created_at=message.created_at,
+    )
+
+
+async def hand_over(
+    ctx: ServiceContext,
+    conversation_id: str,
+    *,
+    reason: str,
+    queue: str = "general",
+    priority: int = 0,
+) -> Conversation:
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        conversation.hand_over(reason=reason, queue=queue, priority=priority, now=ctx.clock())
+        return await _save(uow, conversation)
+
+
+async def take(ctx: ServiceContext, agent: Agent, conversation_id: str) -> Conversation:
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        check_can_see(agent, conversation)
+        conversation.assign(agent.id, now=ctx.clock())
+        return await _save(uow, conversation)
+
+
+async def transfer(
+    ctx: ServiceContext,
+    agent: Agent,
+    conversation_id: str,
+    *,
+    to_agent_id: str | None = None,
+    to_queue: str | None = None,
+    note: str | None = None,
+) -> Conversation:
+    if (to_agent_id is None) == (to_queue is None):
+        raise InvalidInput("give exactly one of to_agent_id or to_queue")
+    if note is not None:
+        note = check_text(note)
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        _check_handles(agent, conversation)
+        if to_agent_id is not None:
+            target = await uow.agents.get(to_agent_id)
+            if target is None or not target.active or target.account_id != agent.account_id:
+                raise NotFound(f"no active agent {to_agent_id}")
+            conversation.transfer_to_agent(target.id, note=note, now=ctx.clock())
+        else:
+            conversation.transfer_to_queue(
+                check_name(to_queue or "", "queue"), note=note, now=ctx.clock()
+            )
+        return await _save(uow, conversation)
+
+
+async def resolve(ctx: ServiceContext, conversation_id: str, *, by: Agent | str) -> Conversation:
+    """`by` is the resolving agent, or "bot" / "customer"."""
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        if isinstance(by, Agent):
+            _check_handles(by, conversation)
+            resolver = by.id
+        else:
+            resolver = by
+        conversation.resolve(by=resolver, now=ctx.clock())
+        return await _save(uow, conversation)
+
+
+async def abandon(ctx: ServiceContext, conversation_id: str) -> Conversation:
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        conversation.abandon(now=ctx.clock())
+        return await _save(uow, conversation)
+
+
+async def list_for_agent(
+    ctx: ServiceContext, agent: Agent, *, scope: str, limit: int = 100
+) -> list[Conversation]:
+    """`mine`: assigned to me; `queued`: waiting in queues I may see; `open`: every open
+    conversation I may see (supervisors see all queues)."""
+    async with ctx.uow() as uow:
+        repo = uow.conversations
+        if scope == "mine":
+            return await repo.list(
+                agent.account_id, statuses=[Status.ASSIGNED], assignee_id=agent.id, limit=limit
+            )
+        queues = None if agent.sees_everything else sorted(agent.visible_queues())
+        if scope == "queued":
+            return await repo.list(
+                agent.account_id, statuses=[Status.QUEUED], queues=queues, limit=limit
+            )
+        if scope == "open":
+            found = await repo.list(
+                agent.account_id,
+                statuses=[Status.BOT, Status.QUEUED, Status.ASSIGNED],
+                queues=queues,
+                limit=limit,
+            )
+            return [c for c in found if can_see(agent, c)]
+        raise InvalidInput(f"scope must be mine, queued or open, got {scope!r}")
+
+
+async def queue_counts(ctx: ServiceContext, agent: Agent) -> dict[str, int]:
+    async with ctx.uow() as uow:
+        counts = await uow.conversations.count_by_queue(agent.account_id)
+    visible = {q: counts.get(q, 0) for q in agent.visible_queues()}
+    if agent.sees_everything:
+        visible.update(counts)
+    return dict(sorted(visible.items()))
+
+
+def can_see(agent: Agent, conversation: Conversation) -> bool:
+    if agent.account_id != conversation.account_id:
+        return False
+    return (
+        agent.sees_everything
+        or conversation.assignee_id == agent.id
+        or agent.can_see_queue(conversation.queue)
+    )
+
+
+def check_can_see(agent: Agent, conversation: Conversation) -> None:
+    if not can_see(agent, conversation):
+        # Not "forbidden": an agent should not learn that a conversation exists elsewhere.
+        raise NotFound(f"no conversation {conversation.id}")
+
+
+def _check_handles(agent: Agent, conversation: Conversation) -> None:
+    check_can_see(agent, conversation)
+    if not agent.sees_everything and conversation.assignee_id not in (None, agent.id):
+        raise PermissionDenied("this conversation is handled by another agent")
+
+
+async def _load(uow: UnitOfWork, conversation_id: str, *, for_update: bool = False) -> Conversation:
+    conversation = await uow.conversations.get(conversation_id, for_update=for_update)
+    if conversation is None:
+        raise NotFound(f"no conversation {conversation_id}")
+    return conversation
+
+
+async def _save(uow: UnitOfWork, conversation: Conversation) -> Conversation:
+    await uow.conversations.update(conversation)
+    uow.record(conversation.take_events())
+    await uow.commit()
+    return conversation

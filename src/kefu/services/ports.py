@@ -1,0 +1,133 @@
+"""Ports the use cases depend on; adapters in `kefu.adapters` implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from kefu.domain.agent import Agent
+from kefu.domain.conversation import Conversation, Status
+from kefu.domain.customer import Customer
+from kefu.domain.events import DomainEvent
+from kefu.domain.message import Message
+from kefu.domain.tenancy import Account, Inbox
+
+EventHandler = Callable[[DomainEvent], Awaitable[None]]
+
+
+class EventBus(Protocol):
+    """Delivers committed events to subscribers in this process and, if distributed, others."""
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None: ...
+
+    def subscribe(self, handler: EventHandler) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class TenancyRepository(Protocol):
+    async def get_account(self, account_id: str) -> Account | None: ...
+
+    async def add_account(self, account: Account) -> None: ...
+
+    async def get_inbox(self, inbox_id: str) -> Inbox | None: ...
+
+    async def find_inbox(self, account_id: str, channel: str) -> Inbox | None: ...
+
+    async def add_inbox(self, inbox: Inbox) -> None: ...
+
+
+class CustomerRepository(Protocol):
+    async def add(self, customer: Customer) -> None: ...
+
+    async def get(self, customer_id: str) -> Customer | None: ...
+
+    async def get_by_external_id(self, account_id: str, external_id: str) -> Customer | None: ...
+
+    async def update(self, customer: Customer) -> None: ...
+
+
+class AgentRepository(Protocol):
+    async def add(self, agent: Agent) -> None: ...
+
+    async def get(self, agent_id: str) -> Agent | None: ...
+
+    async def get_by_email(self, email: str) -> Agent | None: ...
+
+    async def list(self, account_id: str) -> list[Agent]: ...
+
+    async def update(self, agent: Agent) -> None: ...
+
+
+class ConversationRepository(Protocol):
+    async def add(self, conversation: Conversation) -> None: ...
+
+    async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
+        """`for_update` locks the row until commit so that concurrent writers serialise."""
+        ...
+
+    async def update(self, conversation: Conversation) -> None: ...
+
+    async def list(
+        self,
+        account_id: str,
+        *,
+        statuses: Iterable[Status] | None = None,
+        queues: Iterable[str] | None = None,
+        assignee_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Conversation]: ...
+
+    async def queue_position(self, conversation: Conversation) -> int:
+        """1-based place in its queue: higher priority first, then who waited longest."""
+        ...
+
+    async def count_by_queue(self, account_id: str) -> dict[str, int]: ...
+
+
+class MessageRepository(Protocol):
+    async def add(self, message: Message) -> None: ...
+
+    async def get_by_client_id(self, conversation_id: str, client_id: str) -> Message | None: ...
+
+    async def list_after(
+        self,
+        conversation_id: str,
+        *,
+        after: int = 0,
+        limit: int = 500,
+        include_internal: bool = False,
+    ) -> list[Message]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Events recorded in it are published only after it commits."""
+
+    tenancy: TenancyRepository
+    customers: CustomerRepository
+    agents: AgentRepository
+    conversations: ConversationRepository
+    messages: MessageRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    def record(self, events: Iterable[DomainEvent]) -> None: ...
+
+
+class DuplicateKey(Exception):
+    """Raised by a repository when a unique constraint rejects a row."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
