@@ -371,37 +371,25 @@ def payment_status_of(order: Order) -> PaymentStatus:
 
 
 class BusinessSystem(Protocol):
-    """What kefu needs from the platform it serves. Every method may raise
-    ``BusinessSystemUnavailable``; order methods raise ``OrderNotFound`` for unknown ids."""
+    """What kefu needs from the platform it serves.
+
+    Every method may raise ``BusinessSystemUnavailable``; order methods raise ``OrderNotFound``
+    for unknown ids and ``NotAllowed`` when the ``check_*`` rules above refuse. An unknown
+    customer has no orders and no coupons. ``recent_orders`` is newest first. Cancelling does
+    not refund: that is a separate ``request_refund``, whose state is ``pending_review`` above
+    the platform's auto-approve limit. ``aclose`` releases connections on shutdown.
+    """
 
     async def get_customer(self, external_id: str) -> BizCustomer | None: ...
-
-    async def recent_orders(self, external_id: str, limit: int = 5) -> list[Order]:
-        """Newest first; an unknown customer simply has none."""
-        ...
-
+    async def recent_orders(self, external_id: str, limit: int = 5) -> list[Order]: ...
     async def get_order(self, order_id: str) -> Order: ...
-
-    async def cancel_order(self, order_id: str, reason: str) -> Order:
-        """Only before the restaurant accepts (``check_can_cancel``); does not refund."""
-        ...
-
-    async def request_refund(self, order_id: str, amount_cents: int, reason: str) -> Refund:
-        """``check_refund``; above the auto-approve limit the refund is ``pending_review``."""
-        ...
-
+    async def cancel_order(self, order_id: str, reason: str) -> Order: ...
+    async def request_refund(self, order_id: str, amount_cents: int, reason: str) -> Refund: ...
     async def change_address(self, order_id: str, address: str) -> Order: ...
-
     async def change_phone(self, order_id: str, phone: str) -> Order: ...
-
     async def list_coupons(self, external_id: str) -> list[Coupon]: ...
-
     async def request_invoice(
         self, order_id: str, title: str, tax_id: str | None, email: str
     ) -> Invoice: ...
-
     async def payment_status(self, order_id: str) -> PaymentStatus: ...
-
-    async def aclose(self) -> None:
-        """Release connections; the composition root calls it on shutdown."""
-        ...
+    async def aclose(self) -> None: ...

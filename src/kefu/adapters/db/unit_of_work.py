@@ -17,15 +17,22 @@ from kefu.adapters.db.repositories import (
     SqlTenancyRepository,
 )
 from kefu.domain.events import DomainEvent
-from kefu.services.ports import EventBus
+from kefu.services.ports import (
+    AgentRepository,
+    ConversationRepository,
+    CustomerRepository,
+    EventBus,
+    MessageRepository,
+    TenancyRepository,
+)
 
 
 class SqlUnitOfWork:
-    tenancy: SqlTenancyRepository
-    customers: SqlCustomerRepository
-    agents: SqlAgentRepository
-    conversations: SqlConversationRepository
-    messages: SqlMessageRepository
+    tenancy: TenancyRepository
+    customers: CustomerRepository
+    agents: AgentRepository
+    conversations: ConversationRepository
+    messages: MessageRepository
 
     def __init__(self, engine: AsyncEngine, bus: EventBus, write_lock: asyncio.Lock | None) -> None:
         self._engine = engine

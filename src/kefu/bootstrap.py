@@ -1,0 +1,55 @@
+"""The composition root: settings in, wired adapters and services out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kefu.adapters.bus.memory import InMemoryBus
+from kefu.adapters.bus.redis import RedisBus
+from kefu.adapters.db.engine import create_engine, is_sqlite
+from kefu.adapters.db.unit_of_work import SqlUnitOfWorkFactory
+from kefu.domain.clock import Clock, system_clock
+from kefu.services.context import ServiceContext
+from kefu.settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    bus: InMemoryBus
+    ctx: ServiceContext
+    started: bool = field(default=False)
+
+    async def start(self) -> None:
+        await self.bus.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        await self.bus.stop()
+        await self.engine.dispose()
+        self.started = False
+
+    async def database_ok(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    async def redis_ok(self) -> bool | None:
+        """None when this instance runs without Redis."""
+        if isinstance(self.bus, RedisBus):
+            return await self.bus.ping()
+        return None
+
+
+def build(settings: Settings, *, clock: Clock = system_clock) -> Container:
+    engine = create_engine(settings.database_url)
+    bus: InMemoryBus = RedisBus(settings.redis_url) if settings.redis_url else InMemoryBus()
+    uow = SqlUnitOfWorkFactory(engine, bus, serialise_writes=is_sqlite(settings.database_url))
+    return Container(settings=settings, engine=engine, bus=bus, ctx=ServiceContext(uow, clock))

@@ -1,0 +1,101 @@
+"""Request dependencies: the container, and who is calling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from kefu.bootstrap import Container
+from kefu.domain.agent import Agent
+from kefu.domain.errors import AuthenticationFailed, PermissionDenied
+from kefu.services import agents as agent_service
+from kefu.services.context import ServiceContext
+from kefu.web.tokens import CustomerClaims, TokenService
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def get_ctx(request: Request) -> ServiceContext:
+    return get_container(request).ctx
+
+
+def get_tokens(request: Request) -> TokenService:
+    tokens: TokenService = request.app.state.tokens
+    return tokens
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
+TokensDep = Annotated[TokenService, Depends(get_tokens)]
+
+
+def bearer(authorization: str | None) -> str | None:
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("use 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+AuthorizationHeader = Annotated[
+    str | None, Header(description="Bearer token", include_in_schema=False)
+]
+TokenQuery = Annotated[
+    str | None, Query(description="The token, for clients that cannot set headers")
+]
+
+
+def customer_claims(
+    conversation_id: str,
+    tokens: TokensDep,
+    authorization: AuthorizationHeader = None,
+    token: TokenQuery = None,
+) -> CustomerClaims:
+    raw = bearer(authorization) or token
+    if raw is None:
+        raise AuthenticationFailed("this needs the customer_token of the conversation")
+    return check_customer(tokens, raw, conversation_id)
+
+
+def check_customer(tokens: TokenService, raw: str, conversation_id: str) -> CustomerClaims:
+    claims = tokens.read_customer(raw)
+    if claims.conversation_id != conversation_id:
+        raise PermissionDenied("this token belongs to another conversation")
+    return claims
+
+
+CustomerDep = Annotated[CustomerClaims, Depends(customer_claims)]
+
+
+async def current_agent(
+    ctx: CtxDep, tokens: TokensDep, authorization: AuthorizationHeader = None
+) -> Agent:
+    raw = bearer(authorization)
+    if raw is None:
+        raise AuthenticationFailed("log in first and send 'Authorization: Bearer <token>'")
+    return await agent_from_token(ctx, tokens, raw)
+
+
+async def agent_from_token(ctx: ServiceContext, tokens: TokenService, raw: str) -> Agent:
+    agent_id = tokens.read_agent(raw)
+    try:
+        return await agent_service.get_agent(ctx, agent_id)
+    except Exception as exc:
+        raise AuthenticationFailed("the account behind this token no longer exists") from exc
+
+
+AgentDep = Annotated[Agent, Depends(current_agent)]
+
+
+def require_supervisor(agent: AgentDep) -> Agent:
+    if not agent.sees_everything:
+        raise PermissionDenied("this needs a supervisor or admin")
+    return agent
+
+
+SupervisorDep = Annotated[Agent, Depends(require_supervisor)]

@@ -1,0 +1,129 @@
+"""The agent API: log in, presence, my work, take, reply, note, transfer, resolve."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
+
+from kefu.services import agents as agent_service
+from kefu.services import conversations as conv
+from kefu.web.deps import AgentDep, CtxDep, TokensDep
+from kefu.web.schemas import (
+    AgentMessageIn,
+    AgentOut,
+    ConversationOut,
+    ConversationsOut,
+    LoginIn,
+    LoginOut,
+    MessageOut,
+    MessagesOut,
+    PresenceIn,
+    QueuesOut,
+    TransferIn,
+)
+
+router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
+
+
+@router.post("/login", response_model=LoginOut)
+async def login(body: LoginIn, ctx: CtxDep, tokens: TokensDep) -> LoginOut:
+    agent = await agent_service.authenticate(ctx, body.email, body.password)
+    issued = tokens.for_agent(agent.id, ctx.clock())
+    return LoginOut(token=issued.token, expires_at=issued.expires_at, agent=AgentOut.of(agent))
+
+
+@router.get("/me", response_model=AgentOut)
+async def me(agent: AgentDep) -> AgentOut:
+    return AgentOut.of(agent)
+
+
+@router.put("/me/presence", response_model=AgentOut)
+async def set_presence(body: PresenceIn, agent: AgentDep, ctx: CtxDep) -> AgentOut:
+    return AgentOut.of(await agent_service.set_presence(ctx, agent.id, body.presence))
+
+
+@router.get("/agents", response_model=list[AgentOut])
+async def team(agent: AgentDep, ctx: CtxDep) -> list[AgentOut]:
+    """The team, for choosing whom to transfer to."""
+    return [AgentOut.of(a) for a in await agent_service.list_agents(ctx, agent.account_id)]
+
+
+@router.get("/queues", response_model=QueuesOut)
+async def queues(agent: AgentDep, ctx: CtxDep) -> QueuesOut:
+    """Queues this agent may see, with how many conversations wait in each."""
+    return QueuesOut(queues=await conv.queue_counts(ctx, agent))
+
+
+@router.get("/conversations", response_model=ConversationsOut)
+async def my_conversations(
+    agent: AgentDep,
+    ctx: CtxDep,
+    scope: Annotated[Literal["mine", "queued", "open"], Query()] = "mine",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ConversationsOut:
+    found = await conv.list_for_agent(ctx, agent, scope=scope, limit=limit)
+    return ConversationsOut(conversations=[ConversationOut.of(c) for c in found])
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+async def conversation(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
+    c = await conv.get_conversation(ctx, conversation_id)
+    conv.check_can_see(agent, c)
+    return ConversationOut.of(c)
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
+async def messages(
+    conversation_id: str,
+    agent: AgentDep,
+    ctx: CtxDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 500,
+) -> MessagesOut:
+    """The transcript including internal notes."""
+    conv.check_can_see(agent, await conv.get_conversation(ctx, conversation_id))
+    found = await conv.list_messages(
+        ctx, conversation_id, after=after, limit=limit, include_internal=True
+    )
+    return MessagesOut(messages=[MessageOut.of(m) for m in found])
+
+
+@router.post("/conversations/{conversation_id}/take", response_model=ConversationOut)
+async def take(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
+    return ConversationOut.of(await conv.take(ctx, agent, conversation_id))
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MessageOut,
+)
+async def reply(
+    conversation_id: str, body: AgentMessageIn, agent: AgentDep, ctx: CtxDep
+) -> MessageOut:
+    """A reply to the customer, or with `internal: true` a note only the team sees."""
+    message = await conv.post_agent_message(
+        ctx, agent, conversation_id, body.text, body.client_id, internal=body.internal
+    )
+    return MessageOut.of(message)
+
+
+@router.post("/conversations/{conversation_id}/transfer", response_model=ConversationOut)
+async def transfer(
+    conversation_id: str, body: TransferIn, agent: AgentDep, ctx: CtxDep
+) -> ConversationOut:
+    c = await conv.transfer(
+        ctx,
+        agent,
+        conversation_id,
+        to_agent_id=body.to_agent_id,
+        to_queue=body.to_queue,
+        note=body.note,
+    )
+    return ConversationOut.of(c)
+
+
+@router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut)
+async def resolve(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
+    return ConversationOut.of(await conv.resolve(ctx, conversation_id, by=agent))

@@ -1,0 +1,201 @@
+"""Request and response bodies of the HTTP API (kept apart from the domain objects)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kefu.domain.agent import Agent, Presence, Role
+from kefu.domain.conversation import Conversation
+from kefu.domain.message import MAX_TEXT_LENGTH, Message
+
+
+class CustomerIn(BaseModel):
+    external_id: str | None = Field(default=None, max_length=128)
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    language: Literal["zh", "en"] | None = None
+    tags: list[str] | None = Field(default=None, max_length=20)
+
+
+class StartConversationIn(CustomerIn):
+    """Customer fields may come flat or inside `customer`; `customer` wins where both are set."""
+
+    customer: CustomerIn | None = None
+    channel: Literal["web_widget", "app", "api"] = "web_widget"
+    entry_point: str | None = Field(
+        default=None, max_length=64, description="Where the customer came from, e.g. order_page"
+    )
+
+
+class StartConversationOut(BaseModel):
+    conversation_id: str
+    customer_id: str
+    customer_token: str
+    token_expires_at: datetime
+    status: str
+    channel: str
+    entry_point: str | None
+    created_at: datetime
+
+
+class MessageIn(BaseModel):
+    text: str = Field(max_length=MAX_TEXT_LENGTH * 4, description="1 to 4,000 characters")
+    client_id: str | None = Field(
+        default=None, max_length=100, description="Idempotency key chosen by the client"
+    )
+
+
+class AgentMessageIn(MessageIn):
+    internal: bool = Field(
+        default=False, description="An internal note, never shown to the customer"
+    )
+
+
+class MessageOut(BaseModel):
+    id: str
+    conversation_id: str
+    seq: int
+    sender: str
+    text: str
+    client_id: str | None
+    created_at: datetime
+    internal: bool = False
+    author_id: str | None = None
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls(
+            id=m.id,
+            conversation_id=m.conversation_id,
+            seq=m.seq,
+            sender=m.sender.value,
+            text=m.text,
+            client_id=m.client_id,
+            created_at=m.created_at,
+            internal=m.internal,
+            author_id=m.author_id,
+        )
+
+
+class MessagesOut(BaseModel):
+    messages: list[MessageOut]
+
+
+class PublicConversationOut(BaseModel):
+    conversation_id: str
+    status: str
+    handover_reason: str | None
+    queue: str | None
+    queue_position: int | None
+    language: str
+    channel: str
+    entry_point: str | None
+    last_seq: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class HandOverIn(BaseModel):
+    reason: str = Field(default="customer_request", max_length=64)
+
+
+class ConversationOut(BaseModel):
+    id: str
+    status: str
+    customer_id: str
+    channel: str
+    language: str
+    entry_point: str | None
+    queue: str
+    priority: int
+    assignee_id: str | None
+    handover_reason: str | None
+    tags: list[str]
+    last_seq: int
+    reopen_count: int
+    created_at: datetime
+    updated_at: datetime
+    queued_at: datetime | None
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationOut:
+        return cls(
+            id=c.id,
+            status=c.status.value,
+            customer_id=c.customer_id,
+            channel=c.channel,
+            language=c.language,
+            entry_point=c.entry_point,
+            queue=c.queue,
+            priority=c.priority,
+            assignee_id=c.assignee_id,
+            handover_reason=c.handover_reason,
+            tags=list(c.tags),
+            last_seq=c.last_seq,
+            reopen_count=c.reopen_count,
+            created_at=c.created_at,
+            updated_at=c.updated_at,
+            queued_at=c.queued_at,
+            assigned_at=c.assigned_at,
+            resolved_at=c.resolved_at,
+        )
+
+
+class ConversationsOut(BaseModel):
+    conversations: list[ConversationOut]
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+
+
+class AgentOut(BaseModel):
+    model_config = ConfigDict(use_enum_values=True)
+
+    id: str
+    email: str
+    name: str
+    role: Role
+    skills: list[str]
+    languages: list[str]
+    max_concurrent: int
+    presence: Presence
+
+    @classmethod
+    def of(cls, a: Agent) -> AgentOut:
+        return cls(
+            id=a.id,
+            email=a.email,
+            name=a.name,
+            role=a.role,
+            skills=a.skills,
+            languages=a.languages,
+            max_concurrent=a.max_concurrent,
+            presence=a.presence,
+        )
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: datetime
+    agent: AgentOut
+
+
+class PresenceIn(BaseModel):
+    presence: Presence
+
+
+class TransferIn(BaseModel):
+    to_agent_id: str | None = None
+    to_queue: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
+
+
+class QueuesOut(BaseModel):
+    queues: dict[str, int]
