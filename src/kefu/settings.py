@@ -45,8 +45,8 @@ class Settings(BaseSettings):
                 "KEFU_SECRET_KEY must be set to a secret of your own outside development "
                 f"(KEFU_ENV={self.env})"
             )
-        if len(self.secret_key.get_secret_value()) < 16:
-            raise ValueError("KEFU_SECRET_KEY must be at least 16 characters")
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("KEFU_SECRET_KEY must be at least 32 characters")
         return self
 
     @classmethod

@@ -57,5 +57,6 @@ class TokenService:
         except jwt.PyJWTError as exc:
             raise AuthenticationFailed("the token is not valid") from exc
         if claims.get("typ") != kind:
-            raise AuthenticationFailed(f"this is not a {kind} token")
+            article = "an" if kind[0] in "aeiou" else "a"
+            raise AuthenticationFailed(f"this is not {article} {kind} token")
         return claims

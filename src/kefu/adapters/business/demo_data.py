@@ -272,7 +272,8 @@ def _history(b: _Builder) -> None:
     """Two weeks of ordinary orders, so that 'my recent orders' has something to show."""
     regulars = [c[0] for c in _CUSTOMERS if c[0] != "stu-1010"]  # stu-1010 is brand new
     for n in range(24):
-        customer_id, restaurant_id = regulars[n % len(regulars)], _RESTAURANTS[(n * 3) % 8][0]
+        customer_id = regulars[n % len(regulars)]
+        restaurant_id = _RESTAURANTS[(n * 3) % len(_RESTAURANTS)][0]
         (_, first_price), (_, second_price) = _menu(restaurant_id)[:2]
         # Lunch at the same time of day as now, or the evening before's dinner.
         placed_ago = timedelta(days=1 + n % 13) - timedelta(hours=6 * (n % 2))

@@ -1,0 +1,137 @@
+"""Hashed TF-IDF features over character and word n-grams.
+
+Hashing means a trained artefact holds bucket numbers and weights, never the n-grams
+themselves: models built from corpora that state no licence ship none of their text. After
+hashing, only the buckets seen in at least `min_df` training documents are kept, so the
+weight matrices stay small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from kefu.nlu.normalise import normalise
+from kefu.nlu.segment import tokenize
+
+Matrix = sp.csr_matrix
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureConfig:
+    """How text becomes a vector. Part of every artefact's manifest."""
+
+    char_ngrams: tuple[int, int] = (1, 4)
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_bits: int = 20
+    word_bits: int = 20
+    min_df: int = 1
+    sublinear_tf: bool = True
+    char_analyzer: str = "char_wb"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeatureConfig:
+        return cls(
+            char_ngrams=(int(data["char_ngrams"][0]), int(data["char_ngrams"][1])),
+            word_ngrams=(int(data["word_ngrams"][0]), int(data["word_ngrams"][1])),
+            char_bits=int(data["char_bits"]),
+            word_bits=int(data["word_bits"]),
+            min_df=int(data["min_df"]),
+            sublinear_tf=bool(data["sublinear_tf"]),
+            char_analyzer=str(data.get("char_analyzer", "char_wb")),
+        )
+
+
+def word_ngrams(text: str, ngrams: tuple[int, int]) -> list[str]:
+    """Word n-grams of normalised text, joined with a space."""
+    tokens = tokenize(text)
+    low, high = ngrams
+    out: list[str] = []
+    for n in range(low, high + 1):
+        out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return out
+
+
+class Featurizer:
+    """Text → L2-normalised TF-IDF vector over the hashed buckets kept at fit time."""
+
+    def __init__(self, config: FeatureConfig | None = None) -> None:
+        self.config = config or FeatureConfig()
+        cfg = self.config
+        self._char = HashingVectorizer(
+            analyzer=cfg.char_analyzer,
+            ngram_range=cfg.char_ngrams,
+            n_features=2**cfg.char_bits,
+            alternate_sign=False,
+            norm=None,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        self._word = HashingVectorizer(
+            analyzer=self._words,
+            n_features=2**cfg.word_bits,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+        self.columns: np.ndarray = np.zeros(0, dtype=np.int64)
+        self.idf: np.ndarray = np.zeros(0, dtype=np.float32)
+
+    def _words(self, text: str) -> list[str]:
+        return word_ngrams(text, self.config.word_ngrams)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.columns.size)
+
+    def _hashed(self, texts: Sequence[str]) -> Matrix:
+        docs = [normalise(t) for t in texts]
+        counts = sp.hstack([self._char.transform(docs), self._word.transform(docs)], format="csr")
+        return counts
+
+    def fit(self, texts: Sequence[str]) -> Matrix:
+        """Learn which buckets to keep and their IDF; return the training matrix.
+
+        With `min_df=0` every bucket is kept and unseen ones get the highest IDF, which
+        suits a knowledge base whose words the fitting corpus may never have seen.
+        """
+        counts = self._hashed(texts)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.columns = np.flatnonzero(df >= self.config.min_df).astype(np.int64)
+        n = counts.shape[0]
+        idf = np.log((1.0 + n) / (1.0 + df[self.columns])) + 1.0
+        self.idf = idf.astype(np.float32)
+        return self._weight(counts)
+
+    def transform(self, texts: Sequence[str]) -> Matrix:
+        return self._weight(self._hashed(texts))
+
+    def _weight(self, counts: Matrix) -> Matrix:
+        if self.columns.size == counts.shape[1]:
+            x: Matrix = counts.tocsr(copy=True)
+        else:
+            x = counts[:, self.columns].tocsr()
+        if self.config.sublinear_tf:
+            np.log1p(x.data, out=x.data)
+        x = x.multiply(self.idf).tocsr()
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        scaled: Matrix = sp.diags((1.0 / norms).astype(np.float32)) @ x
+        scaled = scaled.astype(np.float32).tocsr()
+        scaled.sort_indices()
+        return scaled
+
+    def state(self, prefix: str = "") -> dict[str, np.ndarray]:
+        return {f"{prefix}columns": self.columns, f"{prefix}idf": self.idf}
+
+    def set_state(self, arrays: Mapping[str, np.ndarray], prefix: str = "") -> None:
+        self.columns = np.asarray(arrays[f"{prefix}columns"], dtype=np.int64)
+        self.idf = np.asarray(arrays[f"{prefix}idf"], dtype=np.float32)

@@ -1,0 +1,182 @@
+"""Intent classification with calibrated confidence and out-of-scope detection.
+
+A message is out of scope (OOS) when the classifier picks the `oos` class (if the training
+data has `oos` examples) or when its calibrated confidence in the best in-scope intent is
+below a threshold. The threshold is chosen on out-of-fold predictions of the training data,
+never on evaluation data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from kefu.nlu.component import Component, Manifest, data_hash
+from kefu.nlu.data import Example
+from kefu.nlu.features import FeatureConfig, Featurizer
+from kefu.nlu.linear import LinearConfig, LinearModel
+from kefu.nlu.metrics import classification_metrics
+from kefu.nlu.types import OOS_LABEL, IntentPrediction
+
+
+@dataclass(frozen=True, slots=True)
+class IntentConfig:
+    features: FeatureConfig = field(default_factory=lambda: FeatureConfig(char_ngrams=(2, 5)))
+    linear: LinearConfig = field(default_factory=LinearConfig)
+    #: How much one out-of-scope message caught is worth against one in-scope message
+    #: classified right, when choosing the threshold.
+    oos_weight: float = 0.5
+    #: Without `oos` examples, reject this share of the least confident training messages.
+    reject_share: float = 0.02
+    top_n: int = 3
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": self.features.to_dict(),
+            "linear": {
+                "estimator": self.linear.estimator,
+                "c": self.linear.c,
+                "folds": self.linear.folds,
+                "balanced": self.linear.balanced,
+                "seed": self.linear.seed,
+            },
+            "oos_weight": self.oos_weight,
+            "reject_share": self.reject_share,
+            "top_n": self.top_n,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IntentConfig:
+        linear = data["linear"]
+        return cls(
+            features=FeatureConfig.from_dict(data["features"]),
+            linear=LinearConfig(
+                estimator=str(linear["estimator"]),
+                c=float(linear["c"]),
+                folds=int(linear["folds"]),
+                balanced=bool(linear["balanced"]),
+                seed=int(linear["seed"]),
+            ),
+            oos_weight=float(data["oos_weight"]),
+            reject_share=float(data["reject_share"]),
+            top_n=int(data["top_n"]),
+        )
+
+
+def choose_threshold(
+    confidence: np.ndarray,
+    predicted: np.ndarray,
+    truth: np.ndarray,
+    oos_weight: float,
+    reject_share: float,
+) -> float:
+    """Pick the confidence threshold below which a message is called out of scope."""
+    is_oos = truth == OOS_LABEL
+    in_scope = ~is_oos
+    if not is_oos.any():
+        right = confidence[predicted == truth]
+        return float(np.quantile(right, reject_share)) if right.size else 0.0
+    best, best_value = 0.0, -np.inf
+    for t in np.unique(np.round(confidence, 4)):
+        rejected = (confidence < t) | (predicted == OOS_LABEL)
+        accuracy = float(((predicted == truth) & ~rejected)[in_scope].mean()) if in_scope.any() else 0.0
+        recall = float(rejected[is_oos].mean())
+        value = accuracy + oos_weight * recall
+        if value > best_value:
+            best, best_value = float(t), value
+    return best
+
+
+class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
+    kind: ClassVar[str] = "intent"
+
+    def __init__(self, config: IntentConfig | None = None) -> None:
+        self.config = config or IntentConfig()
+        self.featurizer = Featurizer(self.config.features)
+        self.model: LinearModel | None = None
+        self.threshold = 0.0
+        self.manifest = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.model.classes if self.model else ()) if c != OOS_LABEL)
+
+    def train(self, data: Sequence[Example]) -> Self:
+        texts = [e.text for e in data]
+        labels = [e.label for e in data]
+        x = self.featurizer.fit(texts)
+        model, oof = LinearModel.train(x, labels, self.config.linear)
+        self.model = model
+        truth = np.asarray(labels)
+        predicted, confidence = self._decide(oof)
+        self.threshold = choose_threshold(
+            confidence, predicted, truth, self.config.oos_weight, self.config.reject_share
+        )
+        final = np.where(confidence < self.threshold, OOS_LABEL, predicted)
+        metrics = {f"cv_{k}": v for k, v in classification_metrics(truth, final).items()}
+        metrics["threshold"] = self.threshold
+        self.manifest = Manifest(
+            kind=self.kind,
+            data_hash=data_hash((e.text, e.label) for e in data),
+            n_examples=len(data),
+            config=self.config.to_dict(),
+            metrics=metrics,
+        )
+        return self
+
+    def _decide(self, proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best label (possibly `oos`) and the confidence in the best in-scope label."""
+        assert self.model is not None
+        classes = np.asarray(self.model.classes)
+        in_scope = classes != OOS_LABEL
+        best_any = classes[proba.argmax(axis=1)]
+        scoped = np.where(in_scope, proba, -1.0)
+        best_in = classes[scoped.argmax(axis=1)]
+        confidence = scoped.max(axis=1)
+        predicted = np.where(best_any == OOS_LABEL, OOS_LABEL, best_in)
+        return predicted, confidence
+
+    def predict_batch(self, texts: Sequence[str]) -> list[IntentPrediction]:
+        if self.model is None:
+            raise RuntimeError("the intent classifier is not trained")
+        proba = self.model.proba(self.featurizer.transform(texts))
+        predicted, confidence = self._decide(proba)
+        classes = self.model.classes
+        out = []
+        for row, label, conf in zip(proba, predicted, confidence, strict=True):
+            order = [i for i in np.argsort(-row) if classes[i] != OOS_LABEL]
+            ranking = tuple((classes[i], round(float(row[i]), 6)) for i in order[: self.config.top_n])
+            best_guess = ranking[0][0] if ranking else OOS_LABEL
+            is_oos = bool(label == OOS_LABEL or conf < self.threshold)
+            out.append(
+                IntentPrediction(
+                    label=OOS_LABEL if is_oos else str(label),
+                    confidence=round(float(conf), 6),
+                    is_oos=is_oos,
+                    best_guess=best_guess,
+                    ranking=ranking,
+                )
+            )
+        return out
+
+    def predict(self, text: str) -> IntentPrediction:
+        return self.predict_batch([text])[0]
+
+    def _state(self) -> dict[str, np.ndarray]:
+        assert self.model is not None
+        return {
+            **self.featurizer.state(),
+            **self.model.state("model."),
+            "threshold": np.asarray([self.threshold]),
+        }
+
+    @classmethod
+    def _from_state(cls, manifest: Manifest, arrays: Mapping[str, np.ndarray]) -> Self:
+        component = cls(IntentConfig.from_dict(manifest.config))
+        component.featurizer.set_state(arrays)
+        component.model = LinearModel.from_state(arrays, "model.")
+        component.threshold = float(arrays["threshold"][0])
+        return component

@@ -1,0 +1,202 @@
+"""Do two questions mean the same? A pair classifier over similarity features.
+
+Features are domain-agnostic similarities (TF-IDF cosine, character and word overlap,
+edit similarity, length, numbers, negation, question words), each also cut into bins so a
+linear model can bend them, plus hashed *difference words*: the words one question has and
+the other lacks ("花呗" vs "借呗", "取消" vs "退款"), which decide many near-duplicates.
+Arrays only; no pair text is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
+from typing import ClassVar, Self
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from kefu.nlu.component import Component, Manifest, data_hash
+from kefu.nlu.data import Pair
+from kefu.nlu.features import FeatureConfig, Featurizer
+from kefu.nlu.normalise import normalise
+from kefu.nlu.segment import tokenize
+
+MATCH_FEATURES = FeatureConfig(
+    char_ngrams=(1, 3), word_ngrams=(1, 1), char_bits=18, word_bits=17, min_df=0
+)
+_NEGATIONS = ("不", "没", "无", "未", "别", "非", "not", "no", "never", "don't", "can't")
+_QUESTION_WORDS = (
+    "怎么",
+    "如何",
+    "为什么",
+    "为啥",
+    "什么时候",
+    "多久",
+    "多少",
+    "哪里",
+    "哪儿",
+    "哪个",
+    "能不能",
+    "可以",
+    "是否",
+    "吗",
+    "what",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+    "can",
+)
+N_DENSE = 13
+N_BINS = 8
+DIFF_BITS = 16
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def dense_features(a: str, b: str, cosine: float) -> list[float]:
+    """Similarity measures of two normalised texts; `cosine` is their TF-IDF cosine."""
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    la, lb = len(a), len(b)
+    digits_a = {t for t in ta if t.isdigit()}
+    digits_b = {t for t in tb if t.isdigit()}
+    neg_a = sum(a.count(n) for n in _NEGATIONS) % 2
+    neg_b = sum(b.count(n) for n in _NEGATIONS) % 2
+    qa = {q for q in _QUESTION_WORDS if q in a}
+    qb = {q for q in _QUESTION_WORDS if q in b}
+    return [
+        cosine,
+        _jaccard(set(a), set(b)),
+        _jaccard(_bigrams(a), _bigrams(b)),
+        _jaccard(ta, tb),
+        SequenceMatcher(None, a, b, autojunk=False).ratio() if la and lb else 0.0,
+        min(la, lb) / max(la, lb, 1),
+        abs(la - lb) / max(la, lb, 1),
+        float(a == b),
+        float(digits_a != digits_b),
+        float(neg_a != neg_b),
+        _jaccard(qa, qb),
+        len(ta ^ tb) / max(len(ta | tb), 1),
+        float(min(la, lb) == 0),
+    ]
+
+
+def difference_words(a: str, b: str) -> list[str]:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return sorted(ta ^ tb)
+
+
+class PairScorer(Component[Sequence[Pair], float]):
+    """`score(a, b)` is the probability that a and b ask the same thing."""
+
+    kind: ClassVar[str] = "pairs"
+
+    def __init__(self, featurizer: Featurizer | None = None, c: float = 1.0) -> None:
+        self.featurizer = featurizer or Featurizer(MATCH_FEATURES)
+        self.c = c
+        self.edges = np.zeros((N_DENSE, N_BINS - 1), dtype=np.float64)
+        self.coef = np.zeros(0, dtype=np.float64)
+        self.intercept = 0.0
+        self.threshold = 0.5
+        self._hasher = FeatureHasher(n_features=2**DIFF_BITS, input_type="string", alternate_sign=False)
+        self.manifest = None
+
+    def _dense(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        a = [normalise(p[0]) for p in pairs]
+        b = [normalise(p[1]) for p in pairs]
+        va, vb = self.featurizer.transform(a), self.featurizer.transform(b)
+        cos = np.asarray(va.multiply(vb).sum(axis=1)).ravel()
+        return np.asarray([dense_features(x, y, c) for x, y, c in zip(a, b, cos, strict=True)])
+
+    def _matrix(self, pairs: Sequence[tuple[str, str]], dense: np.ndarray) -> sp.csr_matrix:
+        binned = []
+        for j in range(N_DENSE):
+            idx = np.searchsorted(self.edges[j], dense[:, j], side="right")
+            binned.append(sp.csr_matrix(np.eye(N_BINS)[idx]))
+        diff = self._hasher.transform(
+            difference_words(normalise(p[0]), normalise(p[1])) for p in pairs
+        )
+        return sp.hstack([sp.csr_matrix(dense), *binned, diff], format="csr")
+
+    def train(self, data: Sequence[Pair]) -> Self:
+        pairs = [(p.text_a, p.text_b) for p in data]
+        y = np.asarray([p.label for p in data])
+        if len(set(y.tolist())) < 2:
+            raise ValueError("need both matching (1) and non-matching (0) pairs to train")
+        if not self.featurizer.n_features:
+            self.featurizer.fit([t for p in pairs for t in p])
+        dense = self._dense(pairs)
+        quantiles = np.linspace(0, 1, N_BINS + 1)[1:-1]
+        self.edges = np.quantile(dense, quantiles, axis=0).T
+        x = self._matrix(pairs, dense)
+        oof = np.zeros(len(y))
+        folds = min(3, int(np.bincount(y).min()))
+        if folds >= 2:
+            for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+                fold = LogisticRegression(C=self.c, max_iter=2000).fit(x[tr], y[tr])
+                oof[te] = fold.predict_proba(x[te])[:, 1]
+            candidates = np.unique(np.round(oof, 3))
+            accuracy = [((oof >= t) == y).mean() for t in candidates]
+            self.threshold = float(candidates[int(np.argmax(accuracy))])
+        model = LogisticRegression(C=self.c, max_iter=2000).fit(x, y)
+        self.coef = model.coef_[0].astype(np.float64)
+        self.intercept = float(model.intercept_[0])
+        cv_accuracy = float(((oof >= self.threshold) == y).mean()) if folds >= 2 else 0.0
+        self.manifest = Manifest(
+            kind=self.kind,
+            data_hash=data_hash((p.text_a, p.text_b, str(p.label)) for p in data),
+            n_examples=len(data),
+            config={"features": self.featurizer.config.to_dict(), "c": self.c},
+            metrics={"cv_accuracy": cv_accuracy, "threshold": self.threshold},
+        )
+        return self
+
+    def score_many(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0)
+        x = self._matrix(pairs, self._dense(pairs))
+        logits = x @ self.coef + self.intercept
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
+        return out
+
+    def score(self, a: str, b: str) -> float:
+        return round(float(self.score_many([(a, b)])[0]), 6)
+
+    def same(self, a: str, b: str) -> bool:
+        return self.score(a, b) >= self.threshold
+
+    def predict(self, text: str) -> float:
+        """The score of a message against itself split in two halves (contract use only)."""
+        half = len(text) // 2
+        return self.score(text[:half], text[half:])
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {
+            **self.featurizer.state("features."),
+            "edges": self.edges,
+            "coef": self.coef,
+            "intercept": np.asarray([self.intercept]),
+            "threshold": np.asarray([self.threshold]),
+        }
+
+    @classmethod
+    def _from_state(cls, manifest: Manifest, arrays: Mapping[str, np.ndarray]) -> Self:
+        featurizer = Featurizer(FeatureConfig.from_dict(manifest.config["features"]))
+        featurizer.set_state(arrays, "features.")
+        scorer = cls(featurizer, float(manifest.config["c"]))
+        scorer.edges = np.asarray(arrays["edges"])
+        scorer.coef = np.asarray(arrays["coef"])
+        scorer.intercept = float(arrays["intercept"][0])
+        scorer.threshold = float(arrays["threshold"][0])
+        return scorer
