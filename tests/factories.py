@@ -103,7 +103,9 @@ def create_agent(
     async def run() -> str:
         container = bootstrap.build(make_settings(database_url))
         try:
-            new = NewAgent(email, email.split("@")[0], PASSWORD, Role(role), list(skills), ["zh", "en"])
+            new = NewAgent(
+                email, email.split("@")[0], PASSWORD, Role(role), list(skills), ["zh", "en"]
+            )
             return (await create(container.ctx, new)).id
         finally:
             await container.stop()

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.adapters.bus.memory import InMemoryBus
 from kefu.adapters.bus.redis import RedisBus
+from kefu.adapters.business import build_business_system
 from kefu.adapters.db.engine import create_engine, is_sqlite
 from kefu.adapters.db.unit_of_work import SqlUnitOfWorkFactory
+from kefu.domain.business import BusinessSystem
 from kefu.domain.clock import Clock, system_clock
 from kefu.services.context import ServiceContext
 from kefu.settings import Settings
@@ -22,6 +24,7 @@ class Container:
     engine: AsyncEngine
     bus: InMemoryBus
     ctx: ServiceContext
+    business: BusinessSystem
     started: bool = field(default=False)
 
     async def start(self) -> None:
@@ -30,6 +33,7 @@ class Container:
 
     async def stop(self) -> None:
         await self.bus.stop()
+        await self.business.aclose()
         await self.engine.dispose()
         self.started = False
 
@@ -52,4 +56,8 @@ def build(settings: Settings, *, clock: Clock = system_clock) -> Container:
     engine = create_engine(settings.database_url)
     bus: InMemoryBus = RedisBus(settings.redis_url) if settings.redis_url else InMemoryBus()
     uow = SqlUnitOfWorkFactory(engine, bus, serialise_writes=is_sqlite(settings.database_url))
-    return Container(settings=settings, engine=engine, bus=bus, ctx=ServiceContext(uow, clock))
+    api_key = settings.business_api_key.get_secret_value() if settings.business_api_key else None
+    business = build_business_system(settings.business_url, api_key, settings.business_timeout_s)
+    return Container(
+        settings=settings, engine=engine, bus=bus, ctx=ServiceContext(uow, clock), business=business
+    )

@@ -26,7 +26,7 @@ DEMO_TEAM = (
     ),
     NewAgent(
         "lina@kefu.local",
-        "李娜 Li Na",
+        "林娜 Lin Na",
         DEMO_PASSWORD,
         Role.AGENT,
         ["orders", "refunds"],
@@ -35,7 +35,7 @@ DEMO_TEAM = (
     ),
     NewAgent(
         "wei@kefu.local",
-        "张伟 Zhang Wei",
+        "陈伟 Chen Wei",
         DEMO_PASSWORD,
         Role.AGENT,
         ["payments", "delivery"],
@@ -64,13 +64,13 @@ class _DemoChat:
 
 DEMO_CHATS = (
     _DemoChat(
-        CustomerInfo("stu-1001", "陈晓明", "13800001001", "zh", ["student"]),
+        CustomerInfo("stu-1001", "张伟", "13800001001", "zh", ["student"]),
         "order_page",
-        ("我的外卖到哪了？已经超时二十分钟了", "订单号 DD20261123001"),
+        ("我的外卖到哪了？已经超时二十分钟了", "麻烦帮我催一下骑手"),
         "customer_request",
     ),
     _DemoChat(
-        CustomerInfo("stu-1002", "Alex Smith", "13800001002", "en", ["student", "vip"]),
+        CustomerInfo("stu-1006", "Arjun Mehta", "13800001006", "en", ["student", "vip"]),
         "help_center",
         ("My coupon was not applied to my last order",),
         None,

@@ -59,13 +59,17 @@ async def test_customer_on_a_and_agent_on_b_talk_live(pair: tuple[KefuServer, Ke
             assert hello["type"] == "hello" and cid not in hello["conversations"], hello
 
             # The customer asks for a human on A; lina (queue "general") hears of it on B.
-            handed = await on_a.post(f"/api/v1/public/conversations/{cid}/handover", headers=customer)
+            handed = await on_a.post(
+                f"/api/v1/public/conversations/{cid}/handover", headers=customer
+            )
             assert handed.status_code == 200, handed.text
             assert handed.json()["status"] == "queued"
             await wait_for_frame(
                 agent_ws,
-                lambda f: f.get("name") == "conversation.handed_over"
-                and f["payload"]["conversation_id"] == cid,
+                lambda f: (
+                    f.get("name") == "conversation.handed_over"
+                    and f["payload"]["conversation_id"] == cid
+                ),
                 seen=agent_seen,
             )
 

@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 from tests.factories import create_agent, login, start_customer
 
 
-def test_an_agent_takes_a_waiting_customer_and_replies(client: TestClient, database_url: str) -> None:
+def test_an_agent_takes_a_waiting_customer_and_replies(
+    client: TestClient, database_url: str
+) -> None:
     create_agent(database_url, "lina@example.com", skills=("orders",))
     lina = login(client, "lina@example.com")
     customer = start_customer(client)
@@ -27,7 +29,9 @@ def test_an_agent_takes_a_waiting_customer_and_replies(client: TestClient, datab
     assert [c["id"] for c in mine] == [customer.conversation_id]
 
 
-def test_internal_notes_are_never_shown_to_the_customer(client: TestClient, database_url: str) -> None:
+def test_internal_notes_are_never_shown_to_the_customer(
+    client: TestClient, database_url: str
+) -> None:
     create_agent(database_url, "wei@example.com")
     wei = login(client, "wei@example.com")
     customer = start_customer(client)
@@ -58,7 +62,9 @@ def test_an_agent_cannot_reply_in_a_conversation_they_do_not_handle(
     assert b.call("POST", f"/conversations/{customer.conversation_id}/resolve").status_code == 403
 
 
-def test_an_agent_does_not_see_queues_outside_their_skills(client: TestClient, database_url: str) -> None:
+def test_an_agent_does_not_see_queues_outside_their_skills(
+    client: TestClient, database_url: str
+) -> None:
     create_agent(database_url, "orders@example.com", skills=("orders",))
     create_agent(database_url, "lead@example.com", role="supervisor")
     agent, lead = login(client, "orders@example.com"), login(client, "lead@example.com")
@@ -76,7 +82,9 @@ def test_an_agent_does_not_see_queues_outside_their_skills(client: TestClient, d
     assert [c["queue"] for c in seen_by_lead["conversations"]] == ["payments"]
 
 
-def test_a_transfer_to_a_colleague_moves_the_conversation(client: TestClient, database_url: str) -> None:
+def test_a_transfer_to_a_colleague_moves_the_conversation(
+    client: TestClient, database_url: str
+) -> None:
     create_agent(database_url, "first@example.com")
     second_id = create_agent(database_url, "second@example.com")
     first, second = login(client, "first@example.com"), login(client, "second@example.com")
@@ -100,10 +108,14 @@ def test_a_transfer_to_a_colleague_moves_the_conversation(client: TestClient, da
 
 def test_presence_and_login_errors(client: TestClient, database_url: str) -> None:
     create_agent(database_url, "p@example.com")
-    bad = client.post("/api/v1/agent/login", json={"email": "p@example.com", "password": "wrong-password"})
+    bad = client.post(
+        "/api/v1/agent/login", json={"email": "p@example.com", "password": "wrong-password"}
+    )
     assert bad.status_code == 401
     assert bad.json()["error"]["message"] == "wrong e-mail or password"
-    unknown = client.post("/api/v1/agent/login", json={"email": "x@example.com", "password": "whatever1"})
+    unknown = client.post(
+        "/api/v1/agent/login", json={"email": "x@example.com", "password": "whatever1"}
+    )
     assert unknown.json()["error"]["message"] == "wrong e-mail or password"
     p = login(client, "p@example.com")
     assert p.call("PUT", "/me/presence", json={"presence": "online"}).json()["presence"] == "online"
@@ -125,3 +137,33 @@ def test_taking_a_conversation_twice_is_refused(client: TestClient, database_url
     again = y.call("POST", f"/conversations/{customer.conversation_id}/take")
     assert again.status_code == 409
     assert "assigned" in again.json()["error"]["message"]
+
+
+def test_the_agent_sees_the_customers_recent_orders(client: TestClient, database_url: str) -> None:
+    create_agent(database_url, "orders@example.com")
+    agent = login(client, "orders@example.com")
+    customer = start_customer(client, customer={"external_id": "stu-1001", "name": "张伟"})
+    customer.ask_for_human()
+    agent.take(customer.conversation_id)
+    found = agent.call("GET", f"/conversations/{customer.conversation_id}/customer").json()
+    assert found["customer"]["external_id"] == "stu-1001"
+    assert found["business_profile"]["name"] == "张伟"
+    assert found["orders"], "the demo customer has orders"
+    assert all(order["customer_id"] == "stu-1001" for order in found["orders"])
+    assert found["business_error"] is None
+
+
+def test_the_agent_still_sees_the_customer_when_the_order_system_is_down(
+    client: TestClient, database_url: str
+) -> None:
+    create_agent(database_url, "down@example.com")
+    agent = login(client, "down@example.com")
+    customer = start_customer(client, external_id="stu-1002")
+    customer.ask_for_human()
+    agent.take(customer.conversation_id)
+    client.app.state.container.business.go_down("maintenance")  # type: ignore[attr-defined]
+    found = agent.call("GET", f"/conversations/{customer.conversation_id}/customer")
+    assert found.status_code == 200
+    assert found.json()["customer"]["external_id"] == "stu-1002"
+    assert found.json()["orders"] == []
+    assert "maintenance" in found.json()["business_error"]

@@ -29,14 +29,18 @@ def run_cli(*argv: str) -> int:
         return 2
 
 
-def test_db_upgrade_creates_the_schema_and_is_repeatable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_upgrade_creates_the_schema_and_is_repeatable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'sub' / 'kefu.db'}"
     assert run_cli("db", "upgrade", "--database", url) == 0
     assert run_cli("db", "upgrade", "--database", url) == 0
     assert f"revision {migrate.head_revision()}" in capsys.readouterr().out
 
 
-def test_a_schema_newer_than_the_code_is_refused(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_schema_newer_than_the_code_is_refused(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     engine = create_engine(sqlite_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
@@ -47,7 +51,12 @@ def test_a_schema_newer_than_the_code_is_refused(sqlite_url: str, capsys: pytest
 
 def test_users_create_and_its_errors(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     base = ("users", "create", "--database", sqlite_url, "--name", "李娜")
-    assert run_cli(*base, "--email", "lina@example.com", "--password", "s3cret-pass", "--skills", "orders") == 0
+    assert (
+        run_cli(
+            *base, "--email", "lina@example.com", "--password", "s3cret-pass", "--skills", "orders"
+        )
+        == 0
+    )
     assert run_cli(*base, "--email", "lina@example.com", "--password", "s3cret-pass") == 2
     assert "already exists" in capsys.readouterr().out
     assert run_cli(*base, "--email", "short@example.com", "--password", "short") == 2

@@ -11,7 +11,12 @@ def test_a_customer_starts_a_conversation_with_the_bot(client: TestClient) -> No
     response = client.post(
         "/api/v1/public/conversations",
         json={
-            "customer": {"external_id": "stu-1001", "name": "陈晓明", "language": "zh", "tags": ["elderly"]},
+            "customer": {
+                "external_id": "stu-1001",
+                "name": "陈晓明",
+                "language": "zh",
+                "tags": ["elderly"],
+            },
             "channel": "app",
             "entry_point": "order_page",
         },
@@ -29,7 +34,9 @@ def test_a_customer_starts_a_conversation_with_the_bot(client: TestClient) -> No
 
 def test_a_returning_customer_keeps_one_profile(client: TestClient) -> None:
     first = client.post("/api/v1/public/conversations", json={"external_id": "stu-7", "name": "A"})
-    second = client.post("/api/v1/public/conversations", json={"customer": {"external_id": "stu-7"}})
+    second = client.post(
+        "/api/v1/public/conversations", json={"customer": {"external_id": "stu-7"}}
+    )
     assert first.json()["customer_id"] == second.json()["customer_id"]
     assert first.json()["conversation_id"] != second.json()["conversation_id"]
 
@@ -96,13 +103,25 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient) -> None:
         (client.post(url, json={"text": 42}, headers=customer.auth), 422, "text"),
         (client.post(url, json={}, headers=customer.auth), 422, "text"),
         (
-            client.post(url, content=b"{not json", headers={**customer.auth, "content-type": "application/json"}),
+            client.post(
+                url,
+                content=b"{not json",
+                headers={**customer.auth, "content-type": "application/json"},
+            ),
             400,
             "not valid JSON",
         ),
         (client.post(url, json={"text": "hi"}), 401, "customer_token"),
-        (client.post(url, json={"text": "hi"}, headers={"Authorization": "Bearer nonsense"}), 401, "not valid"),
-        (client.post(url, json={"text": "hi"}, headers={"Authorization": "Basic abc"}), 401, "Bearer"),
+        (
+            client.post(url, json={"text": "hi"}, headers={"Authorization": "Bearer nonsense"}),
+            401,
+            "not valid",
+        ),
+        (
+            client.post(url, json={"text": "hi"}, headers={"Authorization": "Basic abc"}),
+            401,
+            "Bearer",
+        ),
         (client.get("/api/v1/public/conversations/nope"), 404, "no conversation"),
         (client.post("/api/v1/public/conversations", json={"language": "fr"}), 422, "language"),
         (client.post("/api/v1/public/conversations", json={"channel": "fax"}), 422, "channel"),
@@ -119,7 +138,12 @@ def test_a_customer_token_opens_only_its_own_conversation(client: TestClient) ->
     url = f"/api/v1/public/conversations/{bob.conversation_id}/messages"
     assert client.post(url, json={"text": "hi"}, headers=alice.auth).status_code == 403
     assert client.get(url, headers=alice.auth).status_code == 403
-    assert client.get(f"/api/v1/public/conversations/{bob.conversation_id}", headers=alice.auth).status_code == 403
+    assert (
+        client.get(
+            f"/api/v1/public/conversations/{bob.conversation_id}", headers=alice.auth
+        ).status_code
+        == 403
+    )
     assert bob.messages() == []
 
 

@@ -30,7 +30,10 @@ def test_a_reconnecting_customer_gets_exactly_what_they_missed(client: TestClien
     customer = start_customer(client)
     for text in ("一", "二", "三"):
         customer.say(text)
-    url = f"/api/v1/public/conversations/{customer.conversation_id}/stream?token={customer.token}&after=1"
+    url = (
+        f"/api/v1/public/conversations/{customer.conversation_id}/stream"
+        f"?token={customer.token}&after=1"
+    )
     with client.websocket_connect(url) as ws:
         assert _next_status(ws)["status"] == "bot"
         assert [_next_message(ws)["seq"] for _ in range(2)] == [2, 3]
@@ -67,7 +70,9 @@ def test_the_customer_sees_the_agent_join_and_reply_but_no_notes(
         assert (reply["sender"], reply["text"], reply["seq"]) == ("agent", "您好，我是李娜", 2)
 
 
-def test_an_agent_stream_carries_their_conversations_live(client: TestClient, database_url: str) -> None:
+def test_an_agent_stream_carries_their_conversations_live(
+    client: TestClient, database_url: str
+) -> None:
     create_agent(database_url, "emma@example.com")
     emma = login(client, "emma@example.com")
     customer = start_customer(client)
@@ -76,7 +81,10 @@ def test_an_agent_stream_carries_their_conversations_live(client: TestClient, da
         assert ws.receive_json()["type"] == "hello"
         emma.take(customer.conversation_id)
         assigned = ws.receive_json()
-        assert (assigned["name"], assigned["payload"]["agent_id"]) == ("conversation.assigned", emma.agent_id)
+        assert (assigned["name"], assigned["payload"]["agent_id"]) == (
+            "conversation.assigned",
+            emma.agent_id,
+        )
         customer.say("Where is my order?")
         message = _next_message(ws)
         assert (message["sender"], message["text"]) == ("customer", "Where is my order?")

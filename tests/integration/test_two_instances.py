@@ -34,10 +34,13 @@ def test_a_customer_on_one_instance_reaches_an_agent_on_the_other(
     agent = login(b, "lina@example.com")
     customer = start_customer(a)
     customer.ask_for_human()
-    stream = f"/api/v1/public/conversations/{customer.conversation_id}/stream?token={customer.token}"
-    with a.websocket_connect(stream) as customer_ws, b.websocket_connect(
-        f"/api/v1/agent/stream?token={agent.token}"
-    ) as agent_ws:
+    stream = (
+        f"/api/v1/public/conversations/{customer.conversation_id}/stream?token={customer.token}"
+    )
+    with (
+        a.websocket_connect(stream) as customer_ws,
+        b.websocket_connect(f"/api/v1/agent/stream?token={agent.token}") as agent_ws,
+    ):
         assert customer_ws.receive_json()["status"] == "queued"
         assert agent_ws.receive_json()["type"] == "hello"
         agent.take(customer.conversation_id)  # on b

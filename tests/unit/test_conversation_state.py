@@ -93,7 +93,16 @@ def test_priority_out_of_range_is_refused() -> None:
         new_conversation().hand_over(reason="x", queue="general", priority=1000, now=NOW)
 
 
-ACTIONS = ["hand_over", "assign_a", "assign_b", "to_agent_b", "to_queue", "resolve", "abandon", "reopen"]
+ACTIONS = [
+    "hand_over",
+    "assign_a",
+    "assign_b",
+    "to_agent_b",
+    "to_queue",
+    "resolve",
+    "abandon",
+    "reopen",
+]
 
 
 def _apply(c: Conversation, action: str) -> None:

@@ -251,9 +251,7 @@ def _amount_match(m: re.Match[str]) -> tuple[str, float | None, str | None] | No
     return f"{value:.2f} {currency}", value, currency
 
 
-_CONVERTERS: dict[
-    str, Callable[[re.Match[str]], tuple[str, float | None, str | None] | None]
-] = {
+_CONVERTERS: dict[str, Callable[[re.Match[str]], tuple[str, float | None, str | None] | None]] = {
     "order_id": lambda m: ((m.group("id") or m.group("id2")).upper(), None, None),
     "phone": _phone,
     "amount": _amount_match,

@@ -82,7 +82,9 @@ def choose_threshold(
     best, best_value = 0.0, -np.inf
     for t in np.unique(np.round(confidence, 4)):
         rejected = (confidence < t) | (predicted == OOS_LABEL)
-        accuracy = float(((predicted == truth) & ~rejected)[in_scope].mean()) if in_scope.any() else 0.0
+        accuracy = (
+            float(((predicted == truth) & ~rejected)[in_scope].mean()) if in_scope.any() else 0.0
+        )
         recall = float(rejected[is_oos].mean())
         value = accuracy + oos_weight * recall
         if value > best_value:
@@ -148,7 +150,9 @@ class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
         out = []
         for row, label, conf in zip(proba, predicted, confidence, strict=True):
             order = [i for i in np.argsort(-row) if classes[i] != OOS_LABEL]
-            ranking = tuple((classes[i], round(float(row[i]), 6)) for i in order[: self.config.top_n])
+            ranking = tuple(
+                (classes[i], round(float(row[i]), 6)) for i in order[: self.config.top_n]
+            )
             best_guess = ranking[0][0] if ranking else OOS_LABEL
             is_oos = bool(label == OOS_LABEL or conf < self.threshold)
             out.append(

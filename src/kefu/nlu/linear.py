@@ -36,7 +36,9 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fit_estimator(x: sp.csr_matrix, y: np.ndarray, config: LinearConfig) -> tuple[np.ndarray, np.ndarray]:
+def _fit_estimator(
+    x: sp.csr_matrix, y: np.ndarray, config: LinearConfig
+) -> tuple[np.ndarray, np.ndarray]:
     weight = "balanced" if config.balanced else None
     if config.estimator == "svc":
         svc = LinearSVC(C=config.c, class_weight=weight, random_state=config.seed)
@@ -113,7 +115,7 @@ class LinearModel:
             for train_idx, test_idx in splitter.split(np.zeros(len(y)), y_index):
                 part_classes = np.unique(y[train_idx])
                 coef, intercept = _expand(*_fit_estimator(x[train_idx], y[train_idx], config))
-                part = np.asarray((x[test_idx] @ coef.T)) + intercept
+                part = np.asarray(x[test_idx] @ coef.T) + intercept
                 cols = np.searchsorted(classes, part_classes)
                 fold_scores = np.full((len(test_idx), classes.size), -1e3)
                 fold_scores[:, cols] = part

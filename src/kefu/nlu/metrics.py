@@ -14,7 +14,9 @@ from kefu.nlu.types import OOS_LABEL
 T = TypeVar("T")
 
 
-def classification_metrics(truth: Sequence[str] | np.ndarray, predicted: Sequence[str] | np.ndarray) -> dict[str, float]:
+def classification_metrics(
+    truth: Sequence[str] | np.ndarray, predicted: Sequence[str] | np.ndarray
+) -> dict[str, float]:
     """accuracy, macro-F1 and n; with `oos` rows also in-scope accuracy and oos recall."""
     y = np.asarray(truth)
     p = np.asarray(predicted)

@@ -109,7 +109,9 @@ class PairScorer(Component[Sequence[Pair], float]):
         self.coef = np.zeros(0, dtype=np.float64)
         self.intercept = 0.0
         self.threshold = 0.5
-        self._hasher = FeatureHasher(n_features=2**DIFF_BITS, input_type="string", alternate_sign=False)
+        self._hasher = FeatureHasher(
+            n_features=2**DIFF_BITS, input_type="string", alternate_sign=False
+        )
         self.manifest = None
 
     def _dense(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:

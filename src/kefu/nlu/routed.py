@@ -86,5 +86,8 @@ class RoutedModel:
                 continue
             featurizer = Featurizer(routed.features[lang])
             featurizer.set_state(arrays, f"{prefix}{lang}.")
-            routed.models[lang] = (featurizer, LinearModel.from_state(arrays, f"{prefix}{lang}.model."))
+            routed.models[lang] = (
+                featurizer,
+                LinearModel.from_state(arrays, f"{prefix}{lang}.model."),
+            )
         return routed

@@ -40,8 +40,11 @@ class SentimentClassifier(Component[Sequence[Example], float]):
             kind=self.kind,
             data_hash=data_hash((e.text, e.label) for e in data),
             n_examples=len(data),
-            config={"features": self.routed.config(), "c": self.linear.c,
-                    "estimator": self.linear.estimator},
+            config={
+                "features": self.routed.config(),
+                "c": self.linear.c,
+                "estimator": self.linear.estimator,
+            },
             metrics=metrics,
         )
         return self

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kefu.domain import business
 from kefu.domain import errors as domain
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,11 @@ def install(app: FastAPI) -> None:
         status = status_for(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(error_body(exc.code, exc.message), status_code=status, headers=headers)
+
+    @app.exception_handler(business.BusinessError)
+    async def on_business_error(_: Request, exc: business.BusinessError) -> JSONResponse:
+        status = {business.OrderNotFound: 404, business.NotAllowed: 409}.get(type(exc), 503)
+        return JSONResponse(error_body(exc.code, exc.message), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kefu.domain.agent import Agent, Presence, Role
 from kefu.domain.conversation import Conversation
+from kefu.domain.customer import Customer
 from kefu.domain.message import MAX_TEXT_LENGTH, Message
 
 
@@ -199,3 +200,30 @@ class TransferIn(BaseModel):
 
 class QueuesOut(BaseModel):
     queues: dict[str, int]
+
+
+class CustomerOut(BaseModel):
+    id: str
+    external_id: str | None
+    name: str | None
+    phone: str | None
+    language: str
+    tags: list[str]
+
+    @classmethod
+    def of(cls, c: Customer) -> CustomerOut:
+        return cls(
+            id=c.id,
+            external_id=c.external_id,
+            name=c.name,
+            phone=c.phone,
+            language=c.language,
+            tags=list(c.tags),
+        )
+
+
+class CustomerContextOut(BaseModel):
+    customer: CustomerOut
+    business_profile: dict[str, Any] | None
+    orders: list[dict[str, Any]]
+    business_error: str | None = None

@@ -6,14 +6,18 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
+from kefu.adapters.business import wire
 from kefu.services import agents as agent_service
 from kefu.services import conversations as conv
-from kefu.web.deps import AgentDep, CtxDep, TokensDep
+from kefu.services.customers import customer_context
+from kefu.web.deps import AgentDep, ContainerDep, CtxDep, TokensDep
 from kefu.web.schemas import (
     AgentMessageIn,
     AgentOut,
     ConversationOut,
     ConversationsOut,
+    CustomerContextOut,
+    CustomerOut,
     LoginIn,
     LoginOut,
     MessageOut,
@@ -127,3 +131,17 @@ async def transfer(
 @router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut)
 async def resolve(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
     return ConversationOut.of(await conv.resolve(ctx, conversation_id, by=agent))
+
+
+@router.get("/conversations/{conversation_id}/customer", response_model=CustomerContextOut)
+async def customer(
+    conversation_id: str, agent: AgentDep, container: ContainerDep
+) -> CustomerContextOut:
+    """Who the customer is and their recent orders from the business system."""
+    found = await customer_context(container.ctx, container.business, agent, conversation_id)
+    return CustomerContextOut(
+        customer=CustomerOut.of(found.customer),
+        business_profile=wire.to_json(found.business_profile) if found.business_profile else None,
+        orders=[wire.to_json(order) for order in found.orders],
+        business_error=found.business_error,
+    )
