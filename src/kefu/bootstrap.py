@@ -15,6 +15,7 @@ from kefu.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from kefu.domain.business import BusinessSystem
 from kefu.domain.clock import Clock, system_clock
 from kefu.services.context import ServiceContext
+from kefu.services.message_writer import MessageWriter
 from kefu.settings import Settings
 
 
@@ -32,6 +33,8 @@ class Container:
         self.started = True
 
     async def stop(self) -> None:
+        if self.ctx.writer is not None:
+            await self.ctx.writer.stop()
         await self.bus.stop()
         await self.business.aclose()
         await self.engine.dispose()
@@ -52,12 +55,18 @@ class Container:
         return None
 
 
-def build(settings: Settings, *, clock: Clock = system_clock) -> Container:
+def build(
+    settings: Settings, *, clock: Clock = system_clock, batch_writes: bool = True
+) -> Container:
     engine = create_engine(settings.database_url)
     bus: InMemoryBus = RedisBus(settings.redis_url) if settings.redis_url else InMemoryBus()
     uow = SqlUnitOfWorkFactory(engine, bus, serialise_writes=is_sqlite(settings.database_url))
     api_key = settings.business_api_key.get_secret_value() if settings.business_api_key else None
     business = build_business_system(settings.business_url, api_key, settings.business_timeout_s)
     return Container(
-        settings=settings, engine=engine, bus=bus, ctx=ServiceContext(uow, clock), business=business
+        settings=settings,
+        engine=engine,
+        bus=bus,
+        ctx=ServiceContext(uow, clock, MessageWriter(uow, clock) if batch_writes else None),
+        business=business,
     )

@@ -109,3 +109,29 @@ async def test_customer_on_a_and_agent_on_b_talk_live(pair: tuple[KefuServer, Ke
             # Every message reached the customer once, in order.
             seqs = [f["message"]["seq"] for f in customer_seen if f["type"] == "message"]
             assert seqs == sorted(set(seqs)), customer_seen
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PostgreSQL text columns refuse NUL: psycopg.DataError → 500 (SQLite stores it)",
+)
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("messages", {"text": "a\x00b", "client_id": "nul-1"}),
+        ("messages", {"text": "hi", "client_id": "nul\x00"}),
+        ("handover", {"reason": "why\x00"}),
+    ],
+)
+async def test_nul_character_is_not_a_500(
+    pair: tuple[KefuServer, KefuServer], path: str, body: dict[str, str]
+) -> None:
+    a, _ = pair
+    async with httpx.AsyncClient(base_url=a.base_url, timeout=10) as on_a:
+        conversation = await start_conversation(on_a)
+        response = await on_a.post(
+            f"/api/v1/public/conversations/{conversation['conversation_id']}/{path}",
+            json=body,
+            headers=auth(conversation["customer_token"]),
+        )
+    assert response.status_code < 500, response.text

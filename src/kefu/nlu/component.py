@@ -60,6 +60,13 @@ class Manifest:
     libraries: Mapping[str, str] = field(default_factory=library_versions)
     format_version: int = FORMAT_VERSION
 
+    def __post_init__(self) -> None:
+        # Store config and metrics as JSON would give them back (tuples become lists), so a
+        # loaded manifest equals the one that was saved.
+        object.__setattr__(self, "config", json.loads(json.dumps(self.config, default=list)))
+        metrics = {k: float(v) for k, v in self.metrics.items()}
+        object.__setattr__(self, "metrics", metrics)
+
     @property
     def model_version(self) -> str:
         """A short id that changes whenever the data or the configuration changes."""

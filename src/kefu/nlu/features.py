@@ -15,11 +15,22 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
 
 from kefu.nlu.normalise import normalise
 from kefu.nlu.segment import tokenize
 
 Matrix = sp.csr_matrix
+#: A single message's vector: column indices (sorted) and values.
+SparseVector = tuple[np.ndarray, np.ndarray]
+
+
+def bucket(feature: str, n_features: int) -> int:
+    """The bucket `HashingVectorizer(alternate_sign=False)` puts a feature in."""
+    h = int(murmurhash3_32(feature, seed=0))
+    if h == -(2**31):
+        return (2**31 - 1 - (n_features - 1)) % n_features
+    return abs(h) % n_features
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +93,50 @@ class Featurizer:
             norm=None,
             dtype=np.float32,
         )
+        self._char_analyzer = self._char.build_analyzer()
         self.columns: np.ndarray = np.zeros(0, dtype=np.int64)
         self.idf: np.ndarray = np.zeros(0, dtype=np.float32)
         self._remap: np.ndarray = np.zeros(0, dtype=np.int64)
+
+    def vector(self, text: str) -> SparseVector:
+        """One message's vector, without scipy: the per-message hot path (~0.2 ms).
+
+        Same buckets, IDF and normalisation as `transform`; tests hold the two equal.
+        """
+        doc = normalise(text)
+        n_char = 2**self.config.char_bits
+        n_word = 2**self.config.word_bits
+        counts: dict[int, int] = {}
+        for gram in self._char_analyzer(doc):
+            b = bucket(gram, n_char)
+            counts[b] = counts.get(b, 0) + 1
+        for gram in self._words(doc):
+            b = n_char + bucket(gram, n_word)
+            counts[b] = counts.get(b, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        raw = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        if self.columns.size != n_char + n_word:
+            self._ensure_remap(n_char + n_word)
+            raw = self._remap[raw]
+            keep = raw >= 0
+            raw, values = raw[keep], values[keep]
+        order = np.argsort(raw)
+        raw, values = raw[order], values[order]
+        if self.config.sublinear_tf:
+            values = np.log1p(values)
+        values = values * self.idf[raw]
+        norm = float(np.sqrt(np.dot(values, values)))
+        if norm > 0:
+            values = values / norm
+        return raw, values.astype(np.float32)
+
+    def _ensure_remap(self, total: int) -> None:
+        if self._remap.size != total:
+            remap = np.full(total, -1, dtype=np.int64)
+            remap[self.columns] = np.arange(self.columns.size)
+            self._remap = remap
 
     def _words(self, text: str) -> list[str]:
         return word_ngrams(text, self.config.word_ngrams)
@@ -110,7 +162,8 @@ class Featurizer:
         self._remap = np.zeros(0, dtype=np.int64)
         n = counts.shape[0]
         idf = np.log((1.0 + n) / (1.0 + df[self.columns])) + 1.0
-        self.idf = idf.astype(np.float32)
+        # float16 precision: stored as float16, so the fitted and loaded models agree.
+        self.idf = idf.astype(np.float16).astype(np.float32)
         return self._weight(counts)
 
     def transform(self, texts: Sequence[str]) -> Matrix:
@@ -133,10 +186,7 @@ class Featurizer:
         with millions of columns costs milliseconds per message, this does not."""
         if self.columns.size == counts.shape[1]:
             return counts.tocsr(copy=True)
-        if self._remap.size != counts.shape[1]:
-            remap = np.full(counts.shape[1], -1, dtype=np.int64)
-            remap[self.columns] = np.arange(self.columns.size)
-            self._remap = remap
+        self._ensure_remap(counts.shape[1])
         new = self._remap[counts.indices]
         keep = new >= 0
         row_of = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
@@ -148,7 +198,10 @@ class Featurizer:
         return selected
 
     def state(self, prefix: str = "") -> dict[str, np.ndarray]:
-        return {f"{prefix}columns": self.columns, f"{prefix}idf": self.idf}
+        return {
+            f"{prefix}columns": self.columns.astype(np.int32),
+            f"{prefix}idf": self.idf.astype(np.float16),
+        }
 
     def set_state(self, arrays: Mapping[str, np.ndarray], prefix: str = "") -> None:
         self.columns = np.asarray(arrays[f"{prefix}columns"], dtype=np.int64)

@@ -144,7 +144,10 @@ class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
     def predict_batch(self, texts: Sequence[str]) -> list[IntentPrediction]:
         if self.model is None:
             raise RuntimeError("the intent classifier is not trained")
-        proba = self.model.proba(self.featurizer.transform(texts))
+        return self._predictions(self.model.proba(self.featurizer.transform(texts)))
+
+    def _predictions(self, proba: np.ndarray) -> list[IntentPrediction]:
+        assert self.model is not None
         predicted, confidence = self._decide(proba)
         classes = self.model.classes
         out = []
@@ -167,7 +170,10 @@ class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
         return out
 
     def predict(self, text: str) -> IntentPrediction:
-        return self.predict_batch([text])[0]
+        if self.model is None:
+            raise RuntimeError("the intent classifier is not trained")
+        proba = self.model.proba_one(self.featurizer.vector(text))
+        return self._predictions(proba[None, :])[0]
 
     def _state(self) -> dict[str, np.ndarray]:
         assert self.model is not None

@@ -51,11 +51,18 @@ def _fit_estimator(
     raise ValueError(f"unknown estimator {config.estimator!r}: expected 'svc' or 'logreg'")
 
 
-def _expand(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Binary estimators return one row; use two opposite rows so softmax is a sigmoid."""
-    if coef.shape[0] == 1:
-        return np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
-    return coef, intercept
+def _two_columns(scores: np.ndarray) -> np.ndarray:
+    """Binary estimators give one score; two opposite columns make softmax a sigmoid."""
+    if scores.shape[1] == 1:
+        return np.hstack([-scores / 2, scores / 2])
+    return scores
+
+
+def quantise(values: np.ndarray) -> np.ndarray:
+    """Round to float16 precision (stored as float16, computed in float32): halves the
+    artefact, and the model in memory is exactly the one that will be loaded."""
+    out: np.ndarray = np.asarray(values, dtype=np.float16).astype(np.float32)
+    return out
 
 
 def fit_temperature(scores: np.ndarray, y_index: np.ndarray) -> float:
@@ -81,14 +88,19 @@ class LinearModel:
         temperature: float = 1.0,
     ) -> None:
         self.classes = tuple(classes)
-        self.coef = np.asarray(coef, dtype=np.float32)
+        self.coef = quantise(coef)
         self.coef_t = np.ascontiguousarray(self.coef.T)
         self.intercept = np.asarray(intercept, dtype=np.float32)
         self.temperature = float(temperature)
 
     def scores(self, x: sp.csr_matrix) -> np.ndarray:
-        out: np.ndarray = np.asarray(x @ self.coef_t) + self.intercept
-        return out
+        return _two_columns(np.asarray(x @ self.coef_t) + self.intercept)
+
+    def proba_one(self, vector: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Probabilities for one message's sparse vector (the per-message hot path)."""
+        index, values = vector
+        scores = _two_columns((values @ self.coef_t[index] + self.intercept)[None, :])
+        return softmax(scores * self.temperature)[0]
 
     def proba(self, x: sp.csr_matrix) -> np.ndarray:
         return softmax(self.scores(x) * self.temperature)
@@ -113,24 +125,21 @@ class LinearModel:
         if folds >= 2:
             splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.seed)
             for train_idx, test_idx in splitter.split(np.zeros(len(y)), y_index):
-                part_classes = np.unique(y[train_idx])
-                coef, intercept = _expand(*_fit_estimator(x[train_idx], y[train_idx], config))
-                part = np.asarray(x[test_idx] @ coef.T) + intercept
-                cols = np.searchsorted(classes, part_classes)
-                fold_scores = np.full((len(test_idx), classes.size), -1e3)
-                fold_scores[:, cols] = part
-                oof[test_idx] = fold_scores
+                # Stratified folds with >= `folds` examples per class: every class is in
+                # every training part, so the score columns line up with `classes`.
+                coef, intercept = _fit_estimator(x[train_idx], y[train_idx], config)
+                oof[test_idx] = _two_columns(np.asarray(x[test_idx] @ coef.T) + intercept)
             temperature = fit_temperature(oof, y_index)
         else:
             temperature = 1.0
-        coef, intercept = _expand(*_fit_estimator(x, y, config))
+        coef, intercept = _fit_estimator(x, y, config)
         model = cls([str(c) for c in classes], coef, intercept, temperature)
         oof_proba = softmax(oof * temperature) if folds >= 2 else model.proba(x)
         return model, oof_proba
 
     def state(self, prefix: str = "") -> dict[str, np.ndarray]:
         return {
-            f"{prefix}coef": self.coef,
+            f"{prefix}coef": self.coef.astype(np.float16),
             f"{prefix}intercept": self.intercept,
             f"{prefix}temperature": np.asarray([self.temperature]),
             f"{prefix}classes": np.asarray(self.classes, dtype=np.str_),

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from kefu.nlu.component import Component, Manifest, data_hash
 from kefu.nlu.data import Pair
-from kefu.nlu.features import FeatureConfig, Featurizer
+from kefu.nlu.features import FeatureConfig, Featurizer, SparseVector, bucket
 from kefu.nlu.normalise import normalise
 from kefu.nlu.segment import tokenize
 
@@ -52,6 +52,8 @@ _QUESTION_WORDS = (
     "which",
     "can",
 )
+#: Questions are short; longer text is cut (edit similarity is quadratic in length).
+MAX_CHARS = 256
 N_DENSE = 13
 N_BINS = 8
 DIFF_BITS = 16
@@ -92,6 +94,12 @@ def dense_features(a: str, b: str, cosine: float) -> list[float]:
     ]
 
 
+def sparse_cosine(a: SparseVector, b: SparseVector) -> float:
+    """Dot product of two L2-normalised sparse vectors with sorted indices."""
+    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(np.dot(a[1][ia], b[1][ib]))
+
+
 def difference_words(a: str, b: str) -> list[str]:
     ta, tb = set(tokenize(a)), set(tokenize(b))
     return sorted(ta ^ tb)
@@ -115,8 +123,8 @@ class PairScorer(Component[Sequence[Pair], float]):
         self.manifest = None
 
     def _dense(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        a = [normalise(p[0]) for p in pairs]
-        b = [normalise(p[1]) for p in pairs]
+        a = [normalise(p[0])[:MAX_CHARS] for p in pairs]
+        b = [normalise(p[1])[:MAX_CHARS] for p in pairs]
         va, vb = self.featurizer.transform(a), self.featurizer.transform(b)
         cos = np.asarray(va.multiply(vb).sum(axis=1)).ravel()
         return np.asarray([dense_features(x, y, c) for x, y, c in zip(a, b, cos, strict=True)])
@@ -127,7 +135,8 @@ class PairScorer(Component[Sequence[Pair], float]):
             idx = np.searchsorted(self.edges[j], dense[:, j], side="right")
             binned.append(sp.csr_matrix(np.eye(N_BINS)[idx]))
         diff = self._hasher.transform(
-            difference_words(normalise(p[0]), normalise(p[1])) for p in pairs
+            difference_words(normalise(p[0])[:MAX_CHARS], normalise(p[1])[:MAX_CHARS])
+            for p in pairs
         )
         return sp.hstack([sp.csr_matrix(dense), *binned, diff], format="csr")
 
@@ -164,6 +173,24 @@ class PairScorer(Component[Sequence[Pair], float]):
         )
         return self
 
+    def score_fast(self, a: str, b: str, cosine: float | None = None) -> float:
+        """`score(a, b)` without scipy: the per-message hot path of the knowledge matcher.
+
+        Pass `cosine` when the caller already has the TF-IDF cosine of the two texts.
+        """
+        na, nb = normalise(a)[:MAX_CHARS], normalise(b)[:MAX_CHARS]
+        if cosine is None:
+            cosine = sparse_cosine(self.featurizer.vector(na), self.featurizer.vector(nb))
+        dense = dense_features(na, nb, cosine)
+        logit = self.intercept + float(np.dot(self.coef[:N_DENSE], dense))
+        for j, value in enumerate(dense):
+            idx = int(np.searchsorted(self.edges[j], value, side="right"))
+            logit += self.coef[N_DENSE + j * N_BINS + idx]
+        offset = N_DENSE + N_DENSE * N_BINS
+        for word in difference_words(na, nb):
+            logit += self.coef[offset + bucket(word, 2**DIFF_BITS)]
+        return round(1.0 / (1.0 + float(np.exp(-logit))), 6)
+
     def score_many(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros(0)
@@ -173,7 +200,7 @@ class PairScorer(Component[Sequence[Pair], float]):
         return out
 
     def score(self, a: str, b: str) -> float:
-        return round(float(self.score_many([(a, b)])[0]), 6)
+        return self.score_fast(a, b)
 
     def same(self, a: str, b: str) -> bool:
         return self.score(a, b) >= self.threshold

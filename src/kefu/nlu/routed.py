@@ -63,7 +63,7 @@ class RoutedModel:
     def proba(self, text: str) -> dict[str, float]:
         lang = language_of(text)
         featurizer, model = self.models.get(lang) or next(iter(self.models.values()))
-        row = model.proba(featurizer.transform([text]))[0]
+        row = model.proba_one(featurizer.vector(text))
         return {c: float(p) for c, p in zip(model.classes, row, strict=True)}
 
     def config(self) -> dict[str, Any]:

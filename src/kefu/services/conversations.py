@@ -12,11 +12,11 @@ from kefu.domain.agent import Agent
 from kefu.domain.conversation import Conversation, Status, check_name
 from kefu.domain.customer import Customer, normalise_tags
 from kefu.domain.errors import InvalidInput, NotFound, PermissionDenied
-from kefu.domain.events import MessageCreated
 from kefu.domain.ids import new_id
 from kefu.domain.message import Message, Sender, check_client_id, check_text
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.services.context import ServiceContext
+from kefu.services.message_writer import NewMessage, write_batch
 from kefu.services.ports import DuplicateKey, UnitOfWork
 from kefu.services.tenancy import inbox_for
 
@@ -181,58 +181,20 @@ async def _post(
     author_id: str | None,
     internal: bool,
 ) -> Message:
-    text = check_text(text)
-    client_id = check_client_id(client_id)
-    async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
-        if client_id is not None:
-            known = await uow.messages.get_by_client_id(conversation_id, client_id)
-            if known is not None:
-                return known
-        now = ctx.clock()
-        if sender is Sender.CUSTOMER and not conversation.is_open:
-            conversation.reopen(now=now)
-        message = Message(
-            id=new_id(),
-            conversation_id=conversation_id,
-            seq=conversation.next_seq(),
-            sender=sender,
-            text=text,
-            created_at=now,
-            client_id=client_id,
-            internal=internal,
-            author_id=author_id,
-        )
-        try:
-            await uow.messages.add(message)
-        except DuplicateKey:
-            # Lost a race with a retry of the same client_id on another connection.
-            known = await uow.messages.get_by_client_id(conversation_id, client_id or "")
-            if known is None:
-                raise
-            return known
-        conversation.updated_at = now
-        await uow.conversations.update(conversation)
-        uow.record(conversation.take_events())
-        uow.record([_message_event(message, conversation)])
-        await uow.commit()
-    return message
-
-
-def _message_event(message: Message, conversation: Conversation) -> MessageCreated:
-    return MessageCreated(
-        occurred_at=message.created_at,
-        conversation_id=message.conversation_id,
-        status=conversation.status.value,
-        message_id=message.id,
-        seq=message.seq,
-        sender=message.sender.value,
-        text=message.text,
-        internal=message.internal,
-        author_id=message.author_id,
-        client_id=message.client_id,
-        created_at=message.created_at,
+    item = NewMessage(
+        conversation_id=conversation_id,
+        sender=sender,
+        text=check_text(text),
+        client_id=check_client_id(client_id),
+        author_id=author_id,
+        internal=internal,
     )
+    if ctx.writer is not None:
+        return await ctx.writer.submit(item)
+    [result] = await write_batch(ctx.uow, ctx.clock, [item])
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 async def hand_over(

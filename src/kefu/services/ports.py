@@ -69,7 +69,13 @@ class ConversationRepository(Protocol):
         """`for_update` locks the row until commit so that concurrent writers serialise."""
         ...
 
+    async def get_many(self, ids: Sequence[str], *, for_update: bool = False) -> list[Conversation]:
+        """Locks in id order, so that concurrent batches cannot deadlock each other."""
+        ...
+
     async def update(self, conversation: Conversation) -> None: ...
+
+    async def update_many(self, conversations: Sequence[Conversation]) -> None: ...
 
     async def list(
         self,
@@ -89,7 +95,13 @@ class ConversationRepository(Protocol):
 
 
 class MessageRepository(Protocol):
-    async def add(self, message: Message) -> None: ...
+    async def add_many(self, messages: Sequence[Message]) -> None: ...
+
+    async def find_by_client_ids(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str | None], Message]:
+        """Messages already stored under these (conversation_id, client_id) pairs."""
+        ...
 
     async def get_by_client_id(self, conversation_id: str, client_id: str) -> Message | None: ...
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,10 +23,14 @@ class _Repository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._conn = connection
 
-    async def _insert(self, table: Any, values: dict[str, Any]) -> None:
-        # A savepoint keeps the surrounding transaction usable when a unique key clashes.
+    async def _insert(self, table: Any, values: dict[str, Any], *, savepoint: bool = True) -> None:
+        """With `savepoint`, a clashing unique key leaves the transaction usable, so the
+        caller can look up the row that won; without, the transaction must be abandoned."""
         try:
-            async with self._conn.begin_nested():
+            if savepoint:
+                async with self._conn.begin_nested():
+                    await self._conn.execute(table.insert().values(**values))
+            else:
                 await self._conn.execute(table.insert().values(**values))
         except IntegrityError as exc:
             raise DuplicateKey(str(exc.orig)) from exc
@@ -229,6 +233,11 @@ def _conversation(row: RowMapping) -> Conversation:
     return Conversation(**values, status=Status(row["status"]), tags=list(row["tags"]))
 
 
+_UPDATABLE = tuple(
+    name for name in (*_CONVERSATION_FIELDS, "status", "tags") if name not in ("id", "account_id")
+)
+
+
 class SqlConversationRepository(_Repository):
     async def add(self, conversation: Conversation) -> None:
         await self._insert(t.conversations, _conversation_values(conversation))
@@ -239,6 +248,33 @@ class SqlConversationRepository(_Repository):
             query = query.with_for_update()
         row = (await self._conn.execute(query)).mappings().first()
         return _conversation(row) if row else None
+
+    async def get_many(self, ids: Sequence[str], *, for_update: bool = False) -> list[Conversation]:
+        if not ids:
+            return []
+        query = (
+            select(t.conversations)
+            .where(t.conversations.c.id.in_(sorted(ids)))
+            .order_by(t.conversations.c.id)
+        )
+        if for_update:
+            query = query.with_for_update()
+        return [_conversation(r) for r in (await self._conn.execute(query)).mappings()]
+
+    async def update_many(self, conversations: Sequence[Conversation]) -> None:
+        if not conversations:
+            return
+        c = t.conversations.c
+        statement = (
+            t.conversations.update()
+            .where(c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in _UPDATABLE})
+        )
+        rows = []
+        for conversation in conversations:
+            values = _conversation_values(conversation)
+            rows.append({"_id": conversation.id, **{k: values[k] for k in _UPDATABLE}})
+        await self._conn.execute(statement, rows)
 
     async def update(self, conversation: Conversation) -> None:
         await self._conn.execute(
@@ -295,22 +331,47 @@ class SqlConversationRepository(_Repository):
         return {queue: int(n) for queue, n in (await self._conn.execute(query)).all()}
 
 
+def _message_values(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "sender": message.sender.value,
+        "text": message.text,
+        "client_id": message.client_id,
+        "internal": message.internal,
+        "author_id": message.author_id,
+        "created_at": message.created_at,
+    }
+
+
 class SqlMessageRepository(_Repository):
     async def add(self, message: Message) -> None:
-        await self._insert(
-            t.messages,
-            {
-                "id": message.id,
-                "conversation_id": message.conversation_id,
-                "seq": message.seq,
-                "sender": message.sender.value,
-                "text": message.text,
-                "client_id": message.client_id,
-                "internal": message.internal,
-                "author_id": message.author_id,
-                "created_at": message.created_at,
-            },
+        await self._insert(t.messages, _message_values(message))
+
+    async def add_many(self, messages: Sequence[Message]) -> None:
+        try:
+            await self._conn.execute(t.messages.insert(), [_message_values(m) for m in messages])
+        except IntegrityError as exc:
+            raise DuplicateKey(str(exc.orig)) from exc
+
+    async def find_by_client_ids(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str | None], Message]:
+        if not keys:
+            return {}
+        m = t.messages.c
+        wanted = set(keys)
+        query = select(t.messages).where(
+            m.conversation_id.in_({cid for cid, _ in keys}),
+            m.client_id.in_({client for _, client in keys}),
         )
+        found: dict[tuple[str, str | None], Message] = {}
+        for row in (await self._conn.execute(query)).mappings():
+            key = (row["conversation_id"], row["client_id"])
+            if key in wanted:
+                found[key] = _message(row)
+        return found
 
     async def get_by_client_id(self, conversation_id: str, client_id: str) -> Message | None:
         m = t.messages.c

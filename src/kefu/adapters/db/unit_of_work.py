@@ -46,8 +46,8 @@ class SqlUnitOfWork:
         if self._write_lock is not None:
             await self._write_lock.acquire()
         try:
+            # The connection begins a transaction by itself on first use ("autobegin").
             self._conn = await self._engine.connect()
-            await self._conn.begin()
         except BaseException:
             await self._release()
             raise
@@ -75,7 +75,6 @@ class SqlUnitOfWork:
         await self._conn.commit()
         self._committed.extend(self._recorded)
         self._recorded = []
-        await self._conn.begin()
 
     def record(self, events: Iterable[DomainEvent]) -> None:
         self._recorded.extend(events)

@@ -1,0 +1,172 @@
+"""Build the built-in models from the public data sets, reproducibly.
+
+`kefu nlu build-models` runs `build_all`. The same data gives the same weights: folds,
+solvers and hashing are seeded or deterministic, and manifests carry no timestamps. The
+artefacts hold hashed buckets and weights only, never the corpora's text (several Chinese
+corpora state no licence).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from kefu.nlu.data import DataError, Example, Pair, read_examples, read_pairs, read_rows
+from kefu.nlu.emotion import EmotionClassifier
+from kefu.nlu.features import FeatureConfig, Featurizer
+from kefu.nlu.intent import IntentClassifier
+from kefu.nlu.linear import LinearConfig
+from kefu.nlu.matcher import KnowledgeEntry, KnowledgeMatcher
+from kefu.nlu.pairs import MATCH_FEATURES, PairScorer
+from kefu.nlu.sentiment import SentimentClassifier
+
+MODELS_DIR = Path(__file__).parent / "models"
+INTENT_DIR = "intent_demo"
+EMOTION_DIR = "emotion"
+KNOWLEDGE_DIR = "knowledge"
+
+#: Features of the shipped sentiment/emotion models: buckets seen in fewer than `min_df`
+#: training documents are dropped, which keeps the artefacts to a few MB.
+BUILTIN_FEATURES: dict[str, FeatureConfig] = {
+    "zh": FeatureConfig(
+        char_ngrams=(1, 3), word_ngrams=(1, 2), char_bits=20, word_bits=20, min_df=3
+    ),
+    "en": FeatureConfig(
+        char_ngrams=(2, 5), word_ngrams=(1, 2), char_bits=20, word_bits=20, min_df=3
+    ),
+}
+
+#: GoEmotions labels grouped by polarity (Demszky et al. 2020, "sentiment" grouping).
+GO_POSITIVE = frozenset(
+    "admiration amusement approval caring desire excitement gratitude joy love optimism "
+    "pride relief".split()
+)
+GO_NEGATIVE = frozenset(
+    "anger annoyance disappointment disapproval disgust embarrassment fear grief "
+    "nervousness remorse sadness".split()
+)
+
+Log = Callable[[str], None]
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[3]
+
+
+def default_datasets_dir() -> Path:
+    """`$KEFU_DATASETS`, else `<repo>/../shared/datasets`."""
+    env = os.environ.get("KEFU_DATASETS")
+    return Path(env) if env else (repo_root().parent / "shared" / "datasets").resolve()
+
+
+def package_data(name: str) -> str:
+    return resources.files("kefu.nlu.demo").joinpath(name).read_text(encoding="utf-8")
+
+
+def demo_intents() -> list[Example]:
+    rows = csv.DictReader(package_data("demo_intents.csv").splitlines())
+    return [Example(r["text"], r["label"]) for r in rows]
+
+
+def demo_knowledge() -> list[KnowledgeEntry]:
+    return [
+        KnowledgeEntry.from_dict(item) for item in json.loads(package_data("demo_knowledge.json"))
+    ]
+
+
+def service_emotions() -> list[Example]:
+    rows = csv.DictReader(package_data("service_emotions.csv").splitlines())
+    return [Example(r["text"], r["label"]) for r in rows]
+
+
+def _require(datasets: Path, *names: str) -> None:
+    for name in names:
+        if not (datasets / name).is_file():
+            raise DataError(f"missing {datasets / name}: is --datasets the shared/datasets folder?")
+
+
+def sentiment_examples(datasets: Path, *, exclude_category: str | None = None) -> list[Example]:
+    """Chinese reviews (online shopping, ChnSentiCorp train) and English Reddit comments
+    whose GoEmotions labels are all positive or all negative."""
+    _require(
+        datasets,
+        "online_shopping_10_cats/train.csv",
+        "chnsenticorp/train.csv",
+        "goemotions/train.csv",
+    )
+    out = [
+        Example(r["text"], r["label"])
+        for r in read_rows(datasets / "online_shopping_10_cats/train.csv", ("text", "label", "cat"))
+        if r["cat"] != exclude_category
+    ]
+    out += read_examples(datasets / "chnsenticorp/train.csv")
+    for r in read_rows(datasets / "goemotions/train.csv", ("text", "labels")):
+        labels = set(r["labels"].split(";"))
+        if labels <= GO_POSITIVE:
+            out.append(Example(r["text"], "1"))
+        elif labels <= GO_NEGATIVE:
+            out.append(Example(r["text"], "0"))
+    return out
+
+
+def emotion_examples(datasets: Path) -> list[Example]:
+    """Weibo (SMP2020-EWECT train), GoEmotions (Ekman, first label) and kefu's own
+    customer-service examples."""
+    _require(datasets, "smp2020_ewect/train.csv", "goemotions/train.csv")
+    out = read_examples(datasets / "smp2020_ewect/train.csv")
+    for r in read_rows(datasets / "goemotions/train.csv", ("text", "labels_ekman")):
+        out.append(Example(r["text"], r["labels_ekman"].split(";")[0]))
+    return out + service_emotions()
+
+
+def pair_examples(datasets: Path) -> list[Pair]:
+    _require(datasets, "afqmc/train.csv")
+    return read_pairs(datasets / "afqmc/train.csv")
+
+
+def build_sentiment(datasets: Path, *, exclude_category: str | None = None) -> SentimentClassifier:
+    examples = sentiment_examples(datasets, exclude_category=exclude_category)
+    return SentimentClassifier(BUILTIN_FEATURES, LinearConfig(estimator="svc", c=0.5)).train(
+        examples
+    )
+
+
+def build_emotion(datasets: Path, sentiment: SentimentClassifier | None) -> EmotionClassifier:
+    return EmotionClassifier(
+        BUILTIN_FEATURES, LinearConfig(estimator="svc", c=0.3, balanced=True), sentiment
+    ).train(emotion_examples(datasets))
+
+
+def build_pairs(datasets: Path) -> PairScorer:
+    pairs = pair_examples(datasets)
+    featurizer = Featurizer(MATCH_FEATURES)
+    corpus = [t for p in pairs for t in (p.text_a, p.text_b)]
+    corpus += [t for e in demo_knowledge() for t in e.texts]
+    featurizer.fit(corpus)
+    return PairScorer(featurizer).train(pairs)
+
+
+def build_intent_demo() -> IntentClassifier:
+    return IntentClassifier().train(demo_intents())
+
+
+def build_all(datasets: Path | None = None, out: Path | None = None, log: Log = print) -> Path:
+    """Build every built-in model into `out` (default: the package's models folder)."""
+    datasets = datasets or default_datasets_dir()
+    out = out or MODELS_DIR
+    if not datasets.is_dir():
+        raise DataError(f"data set folder not found: {datasets}")
+    log("intent (food-delivery demo)…")
+    build_intent_demo().save(out / INTENT_DIR)
+    log("sentiment…")
+    sentiment = build_sentiment(datasets)
+    log("emotion…")
+    build_emotion(datasets, sentiment).save(out / EMOTION_DIR)
+    log("question matching…")
+    KnowledgeMatcher(build_pairs(datasets)).train(demo_knowledge()).save(out / KNOWLEDGE_DIR)
+    log(f"built models in {out}")
+    return out

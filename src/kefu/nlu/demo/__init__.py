@@ -1,0 +1,1 @@
+"""Demo data written for kefu (not taken from any corpus): intents, knowledge, emotions."""
