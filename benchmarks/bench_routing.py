@@ -180,7 +180,7 @@ def bench_handover(
             offered += 1
             active.append((agent.agent_id, item.channel))
         # the world moves on: conversations end, agents come and go (not timed)
-        if active and rng.random() < 0.9:
+        if active and rng.random() < 0.8:
             agent_id, channel = active.pop(rng.randrange(len(active)))
             index.release(agent_id, channel)
         if rng.random() < 0.01:
@@ -227,6 +227,7 @@ def main() -> int:
         "meets_target": handover["p99_ms"] < 100,
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average_1m": round(os.getloadavg()[0], 2),  # other work on the machine skews tails
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
+import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from _server import (
@@ -53,6 +54,7 @@ class Plan:
     duration: float
     warmup: float
     compression: str | None
+    http_client: str
 
 
 @dataclass
@@ -85,11 +87,48 @@ def worker(plan: Plan, barrier: Barrier, results: mp.Queue[Any]) -> None:
         raise
 
 
+class HttpxConnection:
+    """The same interface over httpx.AsyncClient (--http-client httpx), for comparison."""
+
+    _shared: httpx.AsyncClient | None = None
+
+    def __init__(self, host: str, port: int) -> None:
+        self.base_url = f"http://{host}:{port}"
+
+    async def connect(self) -> HttpxConnection:
+        if HttpxConnection._shared is None:
+            limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+            HttpxConnection._shared = httpx.AsyncClient(
+                base_url=self.base_url, limits=limits, timeout=30
+            )
+        return self
+
+    async def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        assert HttpxConnection._shared is not None
+        response = await HttpxConnection._shared.request(method, path, json=body, headers=headers)
+        return response.status_code, response.content
+
+    async def close(self) -> None:
+        pass
+
+    @classmethod
+    async def shutdown(cls) -> None:
+        if cls._shared is not None:
+            await cls._shared.aclose()
+            cls._shared = None
+
+
 class Customer:
     def __init__(self, index: int, plan: Plan) -> None:
         self.index = index
         self.plan = plan
-        self.http = HttpConnection(plan.host, plan.port)
+        self.http: HttpConnection | HttpxConnection = (
+            HttpxConnection(plan.host, plan.port)
+            if plan.http_client == "httpx"
+            else HttpConnection(plan.host, plan.port)
+        )
         self.conversation_id = ""
         self.headers: dict[str, str] = {}
         self.ws: ClientConnection | None = None
@@ -228,6 +267,7 @@ async def _worker(plan: Plan, barrier: Barrier, results: mp.Queue[Any]) -> None:
             results.put((phase, result))
     finally:
         await asyncio.gather(*(c.close() for c in customers))
+        await HttpxConnection.shutdown()
 
 
 # ---- the orchestrating process ------------------------------------------------------------
@@ -278,6 +318,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 args.duration,
                 args.warmup,
                 None if args.ws_compression == "none" else "deflate",
+                args.http_client,
             )
             first += count
             process = mp.Process(target=worker, args=(plan, barrier, queue), daemon=True)
@@ -344,7 +385,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "client_processes": procs,
-            "client": "asyncio + minimal HTTP/1.1 keep-alive (benchmarks/_server.py), websockets",
+            "http_client": (
+                "httpx.AsyncClient"
+                if args.http_client == "httpx"
+                else "minimal asyncio HTTP/1.1 keep-alive client (benchmarks/_server.py)"
+            ),
+            "ws_client": "websockets (asyncio)",
             "ws_compression": args.ws_compression,
             "server": "kefu serve, 1 process, log level " + args.log_level,
         },
@@ -420,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--client-procs", type=int, default=1, help="load generator processes")
     parser.add_argument("--database", help="default: SQLite in a temporary directory")
+    parser.add_argument(
+        "--http-client",
+        choices=["raw", "httpx"],
+        default="raw",
+        help="raw: the minimal client in _server.py (default); httpx: httpx.AsyncClient",
+    )
     parser.add_argument("--ws-compression", choices=["deflate", "none"], default="deflate")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(

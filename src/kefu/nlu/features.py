@@ -145,6 +145,11 @@ class Featurizer:
     def n_features(self) -> int:
         return int(self.columns.size)
 
+    def hashed(self, texts: Sequence[str]) -> Matrix:
+        """Raw bucket counts: stateless, so they can be computed once and reused across
+        cross-validation folds (`fit_counts`, `weight`)."""
+        return self._hashed(texts)
+
     def _hashed(self, texts: Sequence[str]) -> Matrix:
         docs = [normalise(t) for t in texts]
         counts = sp.hstack([self._char.transform(docs), self._word.transform(docs)], format="csr")
@@ -156,7 +161,10 @@ class Featurizer:
         With `min_df=0` every bucket is kept and unseen ones get the highest IDF, which
         suits a knowledge base whose words the fitting corpus may never have seen.
         """
-        counts = self._hashed(texts)
+        return self.fit_counts(self._hashed(texts))
+
+    def fit_counts(self, counts: Matrix) -> Matrix:
+        """`fit` on counts from `hashed`."""
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self.columns = np.flatnonzero(df >= self.config.min_df).astype(np.int64)
         self._remap = np.zeros(0, dtype=np.int64)
@@ -168,6 +176,10 @@ class Featurizer:
 
     def transform(self, texts: Sequence[str]) -> Matrix:
         return self._weight(self._hashed(texts))
+
+    def weight(self, counts: Matrix) -> Matrix:
+        """`transform` on counts from `hashed`."""
+        return self._weight(counts)
 
     def _weight(self, counts: Matrix) -> Matrix:
         x = self._select(counts)

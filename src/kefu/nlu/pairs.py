@@ -155,12 +155,12 @@ class PairScorer(Component[Sequence[Pair], float]):
         folds = min(3, int(np.bincount(y).min()))
         if folds >= 2:
             for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
-                fold = LogisticRegression(C=self.c, max_iter=2000).fit(x[tr], y[tr])
+                fold = LogisticRegression(C=self.c, solver="liblinear", max_iter=2000).fit(x[tr], y[tr])
                 oof[te] = fold.predict_proba(x[te])[:, 1]
             candidates = np.unique(np.round(oof, 3))
             accuracy = [((oof >= t) == y).mean() for t in candidates]
             self.threshold = float(candidates[int(np.argmax(accuracy))])
-        model = LogisticRegression(C=self.c, max_iter=2000).fit(x, y)
+        model = LogisticRegression(C=self.c, solver="liblinear", max_iter=2000).fit(x, y)
         self.coef = model.coef_[0].astype(np.float64)
         self.intercept = float(model.intercept_[0])
         cv_accuracy = float(((oof >= self.threshold) == y).mean()) if folds >= 2 else 0.0

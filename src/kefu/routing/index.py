@@ -198,7 +198,7 @@ class AgentIndex:
         room = _has_room(agent)
         for pool in self._pools_of[agent.agent_id]:
             if freed:
-                pass
+                pool.full_for.clear()
             if room:
                 pool.push(agent)
             if len(pool.heap) > 4 * len(pool.members) + 64:

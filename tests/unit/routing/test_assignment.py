@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from kefu.domain.errors import InvalidInput
@@ -118,3 +120,14 @@ def test_the_index_refuses_to_overfill_an_agent() -> None:
     index = AgentIndex([agent("a", max_concurrent=1, load=1)])
     with pytest.raises(InvalidInput, match="cannot take"):
         index.assign("a", "web_widget", NOW)
+
+
+def test_an_assignment_stamped_earlier_than_the_last_one_still_ranks_the_agent_correctly() -> None:
+    # clocks of two instances may disagree: an assignment can carry an older timestamp
+    idle_queue = queue("orders", strategy=Strategy.LONGEST_IDLE)
+    index = AgentIndex([agent("a", idle_minutes=5), agent("b", idle_minutes=10)])
+    item = customer("c1")
+    assert index.choose(item, idle_queue) == index.get("b")
+    index.assign("a", item.channel, NOW - timedelta(minutes=60))
+    assert index.choose(item, idle_queue) == index.get("a")
+    assert choose_agent(item, list(index), idle_queue, NOW) == index.get("a")
