@@ -355,11 +355,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 phases[phase] = summarise(parts, args.duration)
                 phases[phase]["server_cpu_pct"] = round(100 * server_cpu / wall, 1)
                 # Everything else that ran meanwhile (other processes on a shared machine).
-                phases[phase]["other_cpu_pct"] = round(
-                    machine_busy_pct
-                    - phases[phase]["server_cpu_pct"]
-                    - phases[phase]["client_cpu_pct"],
-                    1,
+                phases[phase]["other_cpu_pct"] = max(
+                    0.0,
+                    round(
+                        machine_busy_pct
+                        - phases[phase]["server_cpu_pct"]
+                        - phases[phase]["client_cpu_pct"],
+                        1,
+                    ),
                 )
                 phases[phase]["machine_cpu_capacity_pct"] = round(
                     100 * (total_after - total_before) / wall, 0

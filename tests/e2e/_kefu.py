@@ -246,3 +246,58 @@ def is_message(client_id: str) -> Callable[[dict[str, Any]], bool]:
         return frame.get("type") == "message" and frame["message"].get("client_id") == client_id
 
     return check
+
+
+# ---- a retry storm (used on one instance and across two) -----------------------------------
+
+STORM_CONVERSATIONS = 5
+STORM_RETRIES = 6
+STORM_DISTINCT = 6
+
+
+async def retry_storm(clients: list[httpx.AsyncClient]) -> None:
+    """Every conversation gets concurrent retries of client_id "same" and some other
+    messages, spread over `clients` (one per server instance)."""
+    conversations = await asyncio.gather(
+        *(start_conversation(clients[0], name=f"retry {i}") for i in range(STORM_CONVERSATIONS))
+    )
+    jobs = []
+    for c in conversations:
+        # The same client_id in every conversation: the key is per conversation.
+        for r in range(STORM_RETRIES):
+            jobs.append(
+                post_customer_message(clients[r % len(clients)], c, "where is my order?", "same")
+            )
+        for n in range(STORM_DISTINCT):
+            jobs.append(
+                post_customer_message(clients[n % len(clients)], c, f"distinct {n}", f"d{n}")
+            )
+    answers: list[dict[str, Any]] = await asyncio.gather(*jobs)
+
+    for c in conversations:
+        mine = [a for a in answers if a["conversation_id"] == c["conversation_id"]]
+        same = {(a["id"], a["seq"]) for a in mine if a["client_id"] == "same"}
+        assert len(same) == 1, same
+        stored = await list_customer_messages(clients[-1], c)
+        assert sorted(m["client_id"] for m in stored) == sorted(
+            ["same", *(f"d{n}" for n in range(STORM_DISTINCT))]
+        )
+        assert [m["seq"] for m in stored] == list(range(1, STORM_DISTINCT + 2))
+        assert {(m["id"], m["seq"]) for m in stored if m["client_id"] == "same"} == same
+
+        # A later retry with other text gets the message stored the first time.
+        again = await clients[0].post(
+            f"/api/v1/public/conversations/{c['conversation_id']}/messages",
+            json={"text": "changed my mind", "client_id": "same"},
+            headers=auth(c["customer_token"]),
+        )
+        assert again.status_code == 201, again.text
+        assert (again.json()["id"], again.json()["text"]) == (
+            next(iter(same))[0],
+            "where is my order?",
+        )
+
+
+def client(server: KefuServer) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    return httpx.AsyncClient(base_url=server.base_url, timeout=20, limits=limits)

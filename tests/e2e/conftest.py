@@ -57,13 +57,15 @@ def module_kefu_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     yield from _factory(tmp_path_factory.mktemp("kefu-servers"))
 
 
-@pytest.fixture(scope="module")
-def demo_server(
-    module_kefu_server: ServerFactory, tmp_path_factory: pytest.TempPathFactory
-) -> KefuServer:
-    """One server with the demo team on its own SQLite file, shared by a module's tests."""
-    database = tmp_path_factory.mktemp("demo-db") / "kefu.db"
-    return module_kefu_server("demo", f"sqlite:///{database}", demo=True)
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KefuServer]:
+    """One server with the demo team on its own SQLite file, shared by the session's tests
+    (each test makes its own conversations)."""
+    workdir = tmp_path_factory.mktemp("demo-server")
+    factory = _factory(workdir)
+    make = next(factory)
+    yield make("demo", f"sqlite:///{workdir / 'kefu.db'}", demo=True)
+    factory.close()
 
 
 @pytest.fixture(scope="module")

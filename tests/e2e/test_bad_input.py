@@ -303,7 +303,8 @@ CASES: dict[str, tuple[Request, int]] = {
 
 
 # Server bugs found by these tests (see the e2e report); strict, so a fix shows up as XPASS.
-KNOWN_BUGS: dict[str, tuple[Request, int, str]] = {
+# Found by this suite and fixed: kept as plain cases.
+FORMER_BUGS: dict[str, tuple[Request, int, str]] = {
     "after beyond the seq column": (
         lambda c, w: c.get(w.messages, params={"after": 2**63}, headers=bearer(w.token)),
         422,
@@ -332,14 +333,11 @@ def assert_json_error(response: httpx.Response) -> None:
     "case",
     [
         *CASES,
-        *(
-            pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
-            for name, (_, _, reason) in KNOWN_BUGS.items()
-        ),
+        *FORMER_BUGS,
     ],
 )
 def test_bad_input_is_a_json_4xx(demo_server: KefuServer, world: World, case: str) -> None:
-    request, expected = CASES[case] if case in CASES else KNOWN_BUGS[case][:2]
+    request, expected = CASES[case] if case in CASES else FORMER_BUGS[case][:2]
     # A fresh connection each time: a 500 makes uvicorn drop a keep-alive connection.
     with httpx.Client(base_url=demo_server.base_url, timeout=10) as http:
         response = request(http, world)
@@ -394,14 +392,7 @@ def test_any_json_body_is_201_or_a_json_4xx(http: httpx.Client, world: World, bo
         ("?token={other}", 4403),
         ("?token={token}&after=abc", 4422),
         ("?token={token}&after=-1", 4422),
-        pytest.param(
-            "?token={token}&after=%C2%B2",
-            4422,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="streams._after: '²'.isdigit() is True but int('²') raises → HTTP 500",
-            ),
-        ),
+        ("?token={token}&after=%C2%B2", 4422),
     ],
 )
 async def test_bad_stream_requests_are_refused_with_a_reason(
@@ -419,11 +410,6 @@ async def test_bad_stream_requests_are_refused_with_a_reason(
     assert closed.value.rcvd is not None and closed.value.rcvd.code == close_code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after beyond the seq column: catch_up raises OverflowError and the stream is "
-    "closed with 1000 (a normal close) instead of refused with 4422 or kept open",
-)
 async def test_stream_with_after_beyond_any_seq_is_refused_or_kept_open(
     demo_server: KefuServer, world: World
 ) -> None:

@@ -11,11 +11,13 @@ from tests.e2e._kefu import (
     REDIS_URL,
     KefuServer,
     auth,
+    client,
     customer_stream_url,
     is_message,
     login,
     post_customer_message,
     recv_json,
+    retry_storm,
     start_conversation,
     wait_for_frame,
 )
@@ -111,10 +113,6 @@ async def test_customer_on_a_and_agent_on_b_talk_live(pair: tuple[KefuServer, Ke
             assert seqs == sorted(set(seqs)), customer_seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PostgreSQL text columns refuse NUL: psycopg.DataError → 500 (SQLite stores it)",
-)
 @pytest.mark.parametrize(
     ("path", "body"),
     [
@@ -135,3 +133,11 @@ async def test_nul_character_is_not_a_500(
             headers=auth(conversation["customer_token"]),
         )
     assert response.status_code < 500, response.text
+
+
+async def test_concurrent_retries_across_instances_store_one_message(
+    pair: tuple[KefuServer, KefuServer],
+) -> None:
+    a, b = pair
+    async with client(a) as on_a, client(b) as on_b:
+        await retry_storm([on_a, on_b])

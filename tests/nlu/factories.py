@@ -46,9 +46,7 @@ def knowledge_entries() -> list[KnowledgeEntry]:
 
 def pair_examples() -> list[Pair]:
     """Chinese phrasings of one entry match; those of different entries do not."""
-    entries = [
-        [t for t in e.texts if detect_language(t) == "zh"] for e in demo_knowledge()
-    ]
+    entries = [[t for t in e.texts if detect_language(t) == "zh"] for e in demo_knowledge()]
     pairs = []
     for texts in entries:
         for a, b in itertools.combinations(texts, 2):

@@ -35,7 +35,10 @@ def test_an_operator_trains_and_evaluates_an_intent_model(
     intent_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "model"
-    assert main(["nlu", "train", "--task", "intent", "--data", str(intent_csv), "--out", str(out)]) == 0
+    assert (
+        main(["nlu", "train", "--task", "intent", "--data", str(intent_csv), "--out", str(out)])
+        == 0
+    )
     assert (out / "manifest.json").is_file()
     capsys.readouterr()
     assert main(["nlu", "eval", "--model", str(out), "--data", str(intent_csv), "--json"]) == 0
@@ -50,8 +53,12 @@ def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
     return capsys.readouterr().err
 
 
-def test_a_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    err = _error(capsys, ["nlu", "train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path)])
+def test_a_missing_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _error(
+        capsys, ["nlu", "train", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path)]
+    )
     assert "no such file" in err
 
 
@@ -61,25 +68,35 @@ def test_missing_columns_are_named(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "missing column(s) text, label" in err
 
 
-def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_is_not_utf8_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "gbk.csv"
     data.write_bytes("text,label\n我要退款,refund\n你好,greeting\n".encode("gbk"))
     err = _error(capsys, ["nlu", "train", "--data", str(data), "--out", str(tmp_path / "m")])
     assert "not UTF-8" in err
 
 
-def test_a_single_class_cannot_be_trained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = _write_csv(tmp_path / "one.csv", "text,label", [("hi", "greeting"), ("hello", "greeting")])
+def test_a_single_class_cannot_be_trained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _write_csv(
+        tmp_path / "one.csv", "text,label", [("hi", "greeting"), ("hello", "greeting")]
+    )
     err = _error(capsys, ["nlu", "train", "--data", str(data), "--out", str(tmp_path / "m")])
     assert "need at least 2" in err
 
 
-def test_evaluating_a_folder_without_a_model(tmp_path: Path, intent_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluating_a_folder_without_a_model(
+    tmp_path: Path, intent_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _error(capsys, ["nlu", "eval", "--model", str(tmp_path), "--data", str(intent_csv)])
     assert "not a kefu model" in err
 
 
-def test_building_from_a_missing_dataset_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_building_from_a_missing_dataset_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _error(
         capsys,
         ["nlu", "build-models", "--datasets", str(tmp_path / "none"), "--out", str(tmp_path / "m")],
@@ -96,7 +113,7 @@ def test_the_builtin_sentiment_model_is_evaluated(
         [("非常好吃，下次还来", "1"), ("太难吃了，差评", "0"), ("great food", "1"), ("awful", "0")],
     )
     assert main(["nlu", "sentiment", "--data", str(data), "--json"]) == 0
-    assert INTENT_KEYS <= set(_json_out(capsys))
+    assert set(_json_out(capsys)) >= INTENT_KEYS
 
 
 def test_the_builtin_emotion_model_is_evaluated(

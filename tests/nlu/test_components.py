@@ -78,9 +78,7 @@ def test_an_entry_gets_better_as_it_gains_phrasings() -> None:
     query = "电话联系不上送餐小哥"
     before = {m.entry_id: m.score for m in matcher.match(query, k=15)}
     rider = next(e for e in base if e.id == "kb-rider")
-    matcher.update(
-        KnowledgeEntry(rider.id, rider.question, (*rider.phrasings, "联系不上送餐小哥"))
-    )
+    matcher.update(KnowledgeEntry(rider.id, rider.question, (*rider.phrasings, "联系不上送餐小哥")))
     after = matcher.match(query, k=1)
     assert after[0].entry_id == "kb-rider"
     assert after[0].score > before.get("kb-rider", 0.0)
@@ -99,7 +97,9 @@ def test_an_empty_knowledge_base_matches_nothing() -> None:
 
 def test_a_pair_scorer_prefers_near_duplicates() -> None:
     scorer = PairScorer().train(factories.pair_examples())
-    assert scorer.score("怎么申请退款", "请问怎么申请退款") > scorer.score("怎么申请退款", "骑手电话多少")
+    assert scorer.score("怎么申请退款", "请问怎么申请退款") > scorer.score(
+        "怎么申请退款", "骑手电话多少"
+    )
 
 
 def test_emotion_index_runs_from_very_negative_to_very_positive() -> None:

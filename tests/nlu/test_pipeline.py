@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -122,7 +124,7 @@ def test_chinese_numbers(text: str, value: float) -> None:
 @settings(max_examples=100, deadline=None)
 def test_entities_never_fail_and_never_overlap(text: str) -> None:
     found = extract_entities(normalise(text))
-    for first, second in zip(found, found[1:], strict=False):
+    for first, second in itertools.pairwise(found):
         assert first.end <= second.start
 
 

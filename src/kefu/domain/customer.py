@@ -9,6 +9,7 @@ from kefu.domain.errors import InvalidInput
 
 SUPPORTED_LANGUAGES = ("zh", "en")
 MAX_TAGS = 20
+MAX_TAG_LENGTH = 32
 
 
 @dataclass(slots=True)
@@ -35,6 +36,11 @@ class Customer:
 
 def normalise_tags(tags: list[str]) -> list[str]:
     cleaned = sorted({t.strip().lower() for t in tags if t.strip()})
+    too_long = [t for t in cleaned if len(t) > MAX_TAG_LENGTH]
+    if too_long:
+        raise InvalidInput(
+            f"a tag may have at most {MAX_TAG_LENGTH} characters: {too_long[0][:40]!r}"
+        )
     if len(cleaned) > MAX_TAGS:
         raise InvalidInput(f"at most {MAX_TAGS} tags are allowed, got {len(cleaned)}")
     return cleaned

@@ -40,6 +40,8 @@ def check_text(text: str) -> str:
     """Reject what no reader could use; keep the text otherwise exactly as typed."""
     if not text.strip():
         raise InvalidInput("text must not be empty")
+    if "\x00" in text:
+        raise InvalidInput("text must not contain NUL characters")
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidInput(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
     return text
@@ -48,6 +50,6 @@ def check_text(text: str) -> str:
 def check_client_id(client_id: str | None) -> str | None:
     if client_id is None:
         return None
-    if not client_id.strip() or len(client_id) > MAX_CLIENT_ID_LENGTH:
+    if not client_id.strip() or len(client_id) > MAX_CLIENT_ID_LENGTH or "\x00" in client_id:
         raise InvalidInput(f"client_id must be 1 to {MAX_CLIENT_ID_LENGTH} characters")
     return client_id

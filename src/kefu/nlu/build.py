@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -40,14 +41,22 @@ BUILTIN_FEATURES: dict[str, FeatureConfig] = {
     ),
 }
 
+#: Sentiment: a linear SVM. C was chosen by grouped cross-validation over the ten
+#: online-shopping categories (train on four fifths of the categories, test on the rest):
+#: 0.05 → 0.900, 0.1 → 0.905, 0.3 → 0.907 mean accuracy on the unseen categories.
+SENTIMENT_LINEAR = LinearConfig(estimator="svc", c=0.3)
+#: Emotion: a linear SVM with balanced class weights (macro-F1 counts rare classes);
+#: on SMP2020 train, 3-fold macro-F1 0.588 vs 0.560 unbalanced or with logistic regression.
+EMOTION_LINEAR = LinearConfig(estimator="svc", c=0.3, balanced=True)
+
 #: GoEmotions labels grouped by polarity (Demszky et al. 2020, "sentiment" grouping).
 GO_POSITIVE = frozenset(
-    "admiration amusement approval caring desire excitement gratitude joy love optimism "
-    "pride relief".split()
+    {"admiration", "amusement", "approval", "caring", "desire", "excitement", "gratitude"}
+    | {"joy", "love", "optimism", "pride", "relief"}
 )
 GO_NEGATIVE = frozenset(
-    "anger annoyance disappointment disapproval disgust embarrassment fear grief "
-    "nervousness remorse sadness".split()
+    {"anger", "annoyance", "disappointment", "disapproval", "disgust", "embarrassment"}
+    | {"fear", "grief", "nervousness", "remorse", "sadness"}
 )
 
 Log = Callable[[str], None]
@@ -123,22 +132,43 @@ def emotion_examples(datasets: Path) -> list[Example]:
     return out + service_emotions()
 
 
+def labelled_pairs(examples: list[Example], n: int, seed: int = 0) -> list[Pair]:
+    """Paraphrase pairs from labelled utterances: same label → 1, another label → 0."""
+    by_label: dict[str, list[str]] = {}
+    for e in examples:
+        if e.label != "oos":
+            by_label.setdefault(e.label, []).append(e.text)
+    labels = sorted(k for k, v in by_label.items() if len(v) >= 2)
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n // 2):
+        label, other = rng.sample(labels, 2)
+        a, b = rng.sample(by_label[label], 2)
+        out.append(Pair(a, b, 1))
+        out.append(Pair(a, rng.choice(by_label[other]), 0))
+    return out
+
+
 def pair_examples(datasets: Path) -> list[Pair]:
-    _require(datasets, "afqmc/train.csv")
-    return read_pairs(datasets / "afqmc/train.csv")
+    """AFQMC (Chinese financial customer service) plus paraphrase pairs made from CLINC150
+    and kefu's demo intents. AFQMC alone teaches that even near-identical questions often
+    differ (花呗 vs 借呗); the intent pairs teach the ordinary case, so the scorer
+    transfers to other domains."""
+    _require(datasets, "afqmc/train.csv", "clinc150/train.csv")
+    pairs = read_pairs(datasets / "afqmc/train.csv")
+    pairs += labelled_pairs(read_examples(datasets / "clinc150/train.csv"), 12000)
+    return pairs + labelled_pairs(demo_intents(), 3000)
 
 
 def build_sentiment(datasets: Path, *, exclude_category: str | None = None) -> SentimentClassifier:
     examples = sentiment_examples(datasets, exclude_category=exclude_category)
-    return SentimentClassifier(BUILTIN_FEATURES, LinearConfig(estimator="svc", c=0.5)).train(
-        examples
-    )
+    return SentimentClassifier(BUILTIN_FEATURES, SENTIMENT_LINEAR).train(examples)
 
 
 def build_emotion(datasets: Path, sentiment: SentimentClassifier | None) -> EmotionClassifier:
-    return EmotionClassifier(
-        BUILTIN_FEATURES, LinearConfig(estimator="svc", c=0.3, balanced=True), sentiment
-    ).train(emotion_examples(datasets))
+    return EmotionClassifier(BUILTIN_FEATURES, EMOTION_LINEAR, sentiment).train(
+        emotion_examples(datasets)
+    )
 
 
 def build_pairs(datasets: Path) -> PairScorer:

@@ -134,9 +134,7 @@ def _match(args: argparse.Namespace) -> int:
     scorer = KnowledgeMatcher.load(Path(args.models) / KNOWLEDGE_DIR).pairs
     if scorer is None:
         raise CliError(f"{args.models}: the knowledge model has no pair scorer")
-    scores, latency = timed(
-        lambda p: scorer.score(p[0], p[1]), [(p.text_a, p.text_b) for p in pairs]
-    )  # type: ignore[arg-type]
+    scores, latency = timed(lambda p: scorer.score(p.text_a, p.text_b), pairs)
     predicted = [int(s >= scorer.threshold) for s in scores]
     truth = [p.label for p in pairs]
     result = {

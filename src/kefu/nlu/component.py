@@ -138,7 +138,8 @@ class Component(ABC, Generic[TrainT, OutT]):
             raise ArtefactError(f"cannot save an untrained {self.kind} component")
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(out / STATE, **self._state())
+        arrays: dict[str, Any] = self._state()
+        np.savez_compressed(out / STATE, **arrays)
         (out / MANIFEST).write_text(self.manifest.to_json() + "\n", encoding="utf-8")
         return out
 

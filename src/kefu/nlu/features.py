@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +20,8 @@ from sklearn.utils import murmurhash3_32
 from kefu.nlu.normalise import normalise
 from kefu.nlu.segment import tokenize
 
-Matrix = sp.csr_matrix
+#: scipy.sparse.csr_matrix; scipy ships no type hints, so to mypy it is Any.
+Matrix: TypeAlias = Any
 #: A single message's vector: column indices (sorted) and values.
 SparseVector = tuple[np.ndarray, np.ndarray]
 

@@ -100,7 +100,8 @@ class LinearModel:
         """Probabilities for one message's sparse vector (the per-message hot path)."""
         index, values = vector
         scores = _two_columns((values @ self.coef_t[index] + self.intercept)[None, :])
-        return softmax(scores * self.temperature)[0]
+        out: np.ndarray = softmax(scores * self.temperature)[0]
+        return out
 
     def proba(self, x: sp.csr_matrix) -> np.ndarray:
         return softmax(self.scores(x) * self.temperature)

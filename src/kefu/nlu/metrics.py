@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from kefu.nlu.types import OOS_LABEL
 
 T = TypeVar("T")
+In = TypeVar("In")
 
 
 def classification_metrics(
@@ -32,8 +33,8 @@ def classification_metrics(
     return out
 
 
-def timed(fn: Callable[[str], T], texts: Sequence[str]) -> tuple[list[T], dict[str, float]]:
-    """Run `fn` on each text in turn (one thread) and report p50/p99 latency in ms."""
+def timed(fn: Callable[[In], T], texts: Sequence[In]) -> tuple[list[T], dict[str, float]]:
+    """Run `fn` on each input in turn (one thread) and report p50/p99 latency in ms."""
     results: list[T] = []
     times = np.zeros(len(texts))
     for i, text in enumerate(texts):

@@ -5,15 +5,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kefu.domain.agent import Agent, Presence, Role
 from kefu.domain.conversation import Conversation
 from kefu.domain.customer import Customer
 from kefu.domain.message import MAX_TEXT_LENGTH, Message
 
+MAX_SEQ = 2**31 - 1
 
-class CustomerIn(BaseModel):
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: NUL characters are refused up front (PostgreSQL cannot
+    store them, and no person types one)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("text fields must not contain NUL (\\u0000) characters")
+        return data
+
+
+class CustomerIn(RequestBody):
     external_id: str | None = Field(default=None, max_length=128)
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
@@ -42,7 +66,7 @@ class StartConversationOut(BaseModel):
     created_at: datetime
 
 
-class MessageIn(BaseModel):
+class MessageIn(RequestBody):
     text: str = Field(max_length=MAX_TEXT_LENGTH * 4, description="1 to 4,000 characters")
     client_id: str | None = Field(
         default=None, max_length=100, description="Idempotency key chosen by the client"
@@ -99,7 +123,7 @@ class PublicConversationOut(BaseModel):
     updated_at: datetime
 
 
-class HandOverIn(BaseModel):
+class HandOverIn(RequestBody):
     reason: str = Field(default="customer_request", max_length=64)
 
 
@@ -151,7 +175,7 @@ class ConversationsOut(BaseModel):
     conversations: list[ConversationOut]
 
 
-class LoginIn(BaseModel):
+class LoginIn(RequestBody):
     email: str = Field(max_length=254)
     password: str = Field(max_length=200)
 
@@ -188,11 +212,11 @@ class LoginOut(BaseModel):
     agent: AgentOut
 
 
-class PresenceIn(BaseModel):
+class PresenceIn(RequestBody):
     presence: Presence
 
 
-class TransferIn(BaseModel):
+class TransferIn(RequestBody):
     to_agent_id: str | None = None
     to_queue: str | None = Field(default=None, max_length=64)
     note: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)

@@ -23,6 +23,7 @@ from kefu.services import conversations as conv
 from kefu.web.deps import agent_from_token, check_customer
 from kefu.web.errors import status_for
 from kefu.web.hub import AgentSubscription, Hub, Subscription
+from kefu.web.schemas import MAX_SEQ
 from kefu.web.tokens import TokenService
 from kefu.web.wire import event_frame, message_event_frame, message_frame
 
@@ -43,8 +44,8 @@ async def _refuse(ws: WebSocket, exc: DomainError) -> None:
 def _after(raw: str | None) -> int:
     if raw is None or raw == "":
         return 0
-    if not raw.isdigit():
-        raise InvalidInput("after must be a whole number of 0 or more")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_SEQ:
+        raise InvalidInput(f"after must be a whole number from 0 to {MAX_SEQ}")
     return int(raw)
 
 

@@ -12,6 +12,7 @@ from kefu.services import conversations as conv
 from kefu.services.customers import customer_context
 from kefu.web.deps import AgentDep, ContainerDep, CtxDep, TokensDep
 from kefu.web.schemas import (
+    MAX_SEQ,
     AgentMessageIn,
     AgentOut,
     ConversationOut,
@@ -82,7 +83,7 @@ async def messages(
     conversation_id: str,
     agent: AgentDep,
     ctx: CtxDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 500,
 ) -> MessagesOut:
     """The transcript including internal notes."""

@@ -17,6 +17,7 @@ from kefu.web.deps import (
     check_customer,
 )
 from kefu.web.schemas import (
+    MAX_SEQ,
     HandOverIn,
     MessageIn,
     MessageOut,
@@ -109,7 +110,9 @@ async def list_messages(
     conversation_id: str,
     ctx: CtxDep,
     _customer: CustomerDep,
-    after: Annotated[int, Query(ge=0, description="Only messages with a larger seq")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_SEQ, description="Only messages with a larger seq")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 500,
 ) -> MessagesOut:
     found = await conv.list_messages(ctx, conversation_id, after=after, limit=limit)
