@@ -223,6 +223,39 @@ def bench_builtin(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any
     return rows, detail
 
 
+def bench_knowledge_growth(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]:
+    """Knowledge matching as entries gain phrasings: CLINC150 intents as entries (the
+    first n training utterances as phrasings), dev utterances as questions."""
+    from kefu.nlu.matcher import KnowledgeEntry, KnowledgeMatcher
+
+    scorer = NluEngine.load_default().knowledge.pairs
+    train = [e for e in read_examples(datasets / "clinc150/train.csv") if e.label != "oos"]
+    dev = [e for e in read_examples(datasets / "clinc150/dev.csv") if e.label != "oos"]
+    dev = _sample(dev, 300 if quick else 1500)
+    by_label: dict[str, list[str]] = {}
+    for e in train:
+        by_label.setdefault(e.label, []).append(e.text)
+    curve: dict[str, dict[str, float]] = {}
+    for n in (1, 2, 5, 10, 20):
+        entries = [KnowledgeEntry(k, v[0], tuple(v[1:n])) for k, v in sorted(by_label.items())]
+        matcher = KnowledgeMatcher(scorer).train(entries)
+        matches, latency = timed(matcher.match, [e.text for e in dev])
+        top1 = np.mean(
+            [bool(m) and m[0].entry_id == e.label for m, e in zip(matches, dev, strict=True)]
+        )
+        top5 = np.mean(
+            [e.label in {x.entry_id for x in m} for m, e in zip(matches, dev, strict=True)]
+        )
+        curve[str(n)] = {"top1": float(top1), "top5": float(top5), **latency}
+        print(f"  {n} phrasings: top1 {top1:.3f} top5 {top5:.3f}", file=sys.stderr, flush=True)
+    rows = [
+        _row("knowledge top-1, 150 entries × 1 phrasing", "-", curve["1"]["top1"], None, ""),
+        _row("knowledge top-1, 150 entries × 5 phrasings", "-", curve["5"]["top1"], None, ""),
+        _row("knowledge top-1, 150 entries × 20 phrasings", "-", curve["20"]["top1"], None, ""),
+    ]
+    return rows, {"curve": curve}
+
+
 def bench_speed(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]:
     engine = NluEngine.load_default()
     texts = [e.text for e in read_examples(datasets / "clinc150/dev.csv")][:500]
@@ -257,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     benches: list[tuple[str, Callable[[Path, bool], tuple[list[Row], dict[str, Any]]]]] = [
         ("speed", bench_speed),
         ("builtin", bench_builtin),
+        ("knowledge_growth", bench_knowledge_growth),
         ("clinc150", bench_clinc),
         ("sentiment_domains", bench_sentiment_domains),
     ]

@@ -24,11 +24,10 @@ from kefu.nlu.types import OOS_LABEL, IntentPrediction
 
 @dataclass(frozen=True, slots=True)
 class IntentConfig:
-    features: FeatureConfig = field(default_factory=lambda: FeatureConfig(char_ngrams=(2, 5)))
+    features: FeatureConfig = field(default_factory=lambda: FeatureConfig(char_ngrams=(1, 4)))
     linear: LinearConfig = field(default_factory=LinearConfig)
-    #: How much one out-of-scope message caught is worth against one in-scope message
-    #: classified right, when choosing the threshold.
-    oos_weight: float = 0.5
+    #: Share of the training `oos` examples (out of fold) the threshold must catch.
+    oos_recall_target: float = 0.75
     #: Without `oos` examples, reject this share of the least confident training messages.
     reject_share: float = 0.02
     top_n: int = 3
@@ -43,7 +42,7 @@ class IntentConfig:
                 "balanced": self.linear.balanced,
                 "seed": self.linear.seed,
             },
-            "oos_weight": self.oos_weight,
+            "oos_recall_target": self.oos_recall_target,
             "reject_share": self.reject_share,
             "top_n": self.top_n,
         }
@@ -60,7 +59,7 @@ class IntentConfig:
                 balanced=bool(linear["balanced"]),
                 seed=int(linear["seed"]),
             ),
-            oos_weight=float(data["oos_weight"]),
+            oos_recall_target=float(data["oos_recall_target"]),
             reject_share=float(data["reject_share"]),
             top_n=int(data["top_n"]),
         )
@@ -70,26 +69,27 @@ def choose_threshold(
     confidence: np.ndarray,
     predicted: np.ndarray,
     truth: np.ndarray,
-    oos_weight: float,
+    recall_target: float,
     reject_share: float,
 ) -> float:
-    """Pick the confidence threshold below which a message is called out of scope."""
+    """Pick the confidence below which a message is called out of scope.
+
+    With `oos` examples: the lowest threshold whose out-of-fold oos recall reaches
+    `recall_target` (in-scope accuracy only falls as the threshold rises, so the lowest
+    one loses the least). Without: reject the `reject_share` least confident of the
+    correctly classified training messages.
+    """
     is_oos = truth == OOS_LABEL
-    in_scope = ~is_oos
     if not is_oos.any():
         right = confidence[predicted == truth]
         return float(np.quantile(right, reject_share)) if right.size else 0.0
-    best, best_value = 0.0, -np.inf
+    caught_by_class = predicted[is_oos] == OOS_LABEL
+    oos_confidence = confidence[is_oos]
     for t in np.unique(np.round(confidence, 4)):
-        rejected = (confidence < t) | (predicted == OOS_LABEL)
-        accuracy = (
-            float(((predicted == truth) & ~rejected)[in_scope].mean()) if in_scope.any() else 0.0
-        )
-        recall = float(rejected[is_oos].mean())
-        value = accuracy + oos_weight * recall
-        if value > best_value:
-            best, best_value = float(t), value
-    return best
+        recall = float(((oos_confidence < t) | caught_by_class).mean())
+        if recall >= recall_target:
+            return float(t)
+    return float(np.round(confidence.max(), 4))
 
 
 class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
@@ -115,7 +115,7 @@ class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
         truth = np.asarray(labels)
         predicted, confidence = self._decide(oof)
         self.threshold = choose_threshold(
-            confidence, predicted, truth, self.config.oos_weight, self.config.reject_share
+            confidence, predicted, truth, self.config.oos_recall_target, self.config.reject_share
         )
         final = np.where(confidence < self.threshold, OOS_LABEL, predicted)
         metrics = {f"cv_{k}": v for k, v in classification_metrics(truth, final).items()}
