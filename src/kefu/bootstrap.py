@@ -15,6 +15,7 @@ from kefu.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from kefu.domain.business import BusinessSystem
 from kefu.domain.clock import Clock, system_clock
 from kefu.services.context import ServiceContext
+from kefu.services.dispatch import Dispatcher
 from kefu.services.message_writer import MessageWriter
 from kefu.settings import Settings
 
@@ -26,13 +27,19 @@ class Container:
     bus: InMemoryBus
     ctx: ServiceContext
     business: BusinessSystem
+    dispatcher: Dispatcher | None = None
     started: bool = field(default=False)
 
     async def start(self) -> None:
         await self.bus.start()
+        if self.dispatcher is not None:
+            self.bus.subscribe(self.dispatcher.on_event)
+            await self.dispatcher.start()
         self.started = True
 
     async def stop(self) -> None:
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         if self.ctx.writer is not None:
             await self.ctx.writer.stop()
         await self.bus.stop()
@@ -63,10 +70,12 @@ def build(
     uow = SqlUnitOfWorkFactory(engine, bus, serialise_writes=is_sqlite(settings.database_url))
     api_key = settings.business_api_key.get_secret_value() if settings.business_api_key else None
     business = build_business_system(settings.business_url, api_key, settings.business_timeout_s)
+    ctx = ServiceContext(uow, clock, MessageWriter(uow, clock) if batch_writes else None)
     return Container(
         settings=settings,
         engine=engine,
         bus=bus,
-        ctx=ServiceContext(uow, clock, MessageWriter(uow, clock) if batch_writes else None),
+        ctx=ctx,
         business=business,
+        dispatcher=Dispatcher(ctx, settings.dispatch_interval_s) if settings.auto_assign else None,
     )

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     max_body_bytes: int = 256 * 1024
+    auto_assign: bool = Field(
+        default=True, description="Offer waiting customers to online agents automatically"
+    )
+    dispatch_interval_s: float = Field(
+        default=2.0, gt=0, description="How often assignment is retried without any event"
+    )
     enable_echo: bool = Field(
         default=False, description="Expose a bare echo endpoint, used as the benchmark ceiling"
     )

@@ -71,7 +71,11 @@ def test_analysis_is_fast(engine: NluEngine) -> None:
 
 
 def test_the_trajectory_of_a_conversation(engine: NluEngine) -> None:
-    messages = ["我的外卖怎么还没到", "都超时一个小时了，气死我了", "好的，谢谢，问题解决了，很满意"]
+    messages = [
+        "我的外卖怎么还没到",
+        "都超时一个小时了，气死我了",
+        "好的，谢谢，问题解决了，很满意",
+    ]
     trajectory = engine.trajectory([engine.analyse(m).emotion for m in messages])
     assert len(trajectory.series) == 3
     assert trajectory.peak == 1

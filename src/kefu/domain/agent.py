@@ -18,6 +18,7 @@ class Role(StrEnum):
 class Presence(StrEnum):
     ONLINE = "online"
     AWAY = "away"
+    ON_BREAK = "on_break"
     OFFLINE = "offline"
 
 

@@ -211,12 +211,13 @@ class Featurizer:
         return selected
 
     def state(self, prefix: str = "") -> dict[str, np.ndarray]:
+        # Kept buckets are sorted, so their gaps are small numbers that compress well.
         return {
-            f"{prefix}columns": self.columns.astype(np.int32),
+            f"{prefix}columns": np.diff(self.columns, prepend=0).astype(np.uint32),
             f"{prefix}idf": self.idf.astype(np.float16),
         }
 
     def set_state(self, arrays: Mapping[str, np.ndarray], prefix: str = "") -> None:
-        self.columns = np.asarray(arrays[f"{prefix}columns"], dtype=np.int64)
+        self.columns = np.cumsum(np.asarray(arrays[f"{prefix}columns"], dtype=np.int64))
         self._remap = np.zeros(0, dtype=np.int64)
         self.idf = np.asarray(arrays[f"{prefix}idf"], dtype=np.float32)

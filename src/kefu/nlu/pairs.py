@@ -112,6 +112,9 @@ class PairScorer(Component[Sequence[Pair], float]):
         self.coef = np.zeros(0, dtype=np.float64)
         self.intercept = 0.0
         self.threshold = 0.5
+        #: P(same) as a logistic function of TF-IDF cosine alone: monotone, so the
+        #: knowledge matcher can turn similarities into probabilities without re-ordering.
+        self.cosine_coef = (1.0, 0.0)
         self.manifest = None
 
     def _dense(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -151,6 +154,8 @@ class PairScorer(Component[Sequence[Pair], float]):
             accuracy = [((oof >= t) == y).mean() for t in candidates]
             self.threshold = float(candidates[int(np.argmax(accuracy))])
         model = LogisticRegression(C=self.c, solver="liblinear", max_iter=2000).fit(x, y)
+        by_cosine = LogisticRegression(solver="liblinear").fit(dense[:, :1], y)
+        self.cosine_coef = (float(by_cosine.coef_[0][0]), float(by_cosine.intercept_[0]))
         self.coef = model.coef_[0].astype(np.float64)
         self.intercept = float(model.intercept_[0])
         cv_accuracy = float(((oof >= self.threshold) == y).mean()) if folds >= 2 else 0.0
@@ -178,6 +183,10 @@ class PairScorer(Component[Sequence[Pair], float]):
             logit += self.coef[N_DENSE + j * N_BINS + idx]
         return round(1.0 / (1.0 + float(np.exp(-logit))), 6)
 
+    def probability_from_cosine(self, cosine: float) -> float:
+        a, b = self.cosine_coef
+        return round(1.0 / (1.0 + float(np.exp(-(a * cosine + b)))), 6)
+
     def score_many(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros(0)
@@ -204,6 +213,7 @@ class PairScorer(Component[Sequence[Pair], float]):
             "coef": self.coef,
             "intercept": np.asarray([self.intercept]),
             "threshold": np.asarray([self.threshold]),
+            "cosine_coef": np.asarray(self.cosine_coef),
         }
 
     @classmethod
@@ -215,4 +225,5 @@ class PairScorer(Component[Sequence[Pair], float]):
         scorer.coef = np.asarray(arrays["coef"])
         scorer.intercept = float(arrays["intercept"][0])
         scorer.threshold = float(arrays["threshold"][0])
+        scorer.cosine_coef = (float(arrays["cosine_coef"][0]), float(arrays["cosine_coef"][1]))
         return scorer

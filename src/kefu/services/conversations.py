@@ -16,6 +16,7 @@ from kefu.domain.ids import new_id
 from kefu.domain.message import Message, Sender, check_client_id, check_text
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.services.context import ServiceContext
+from kefu.services.dispatch import priority_for
 from kefu.services.message_writer import NewMessage, write_batch
 from kefu.services.ports import DuplicateKey, UnitOfWork
 from kefu.services.tenancy import inbox_for
@@ -207,6 +208,9 @@ async def hand_over(
 ) -> Conversation:
     async with ctx.uow() as uow:
         conversation = await _load(uow, conversation_id, for_update=True)
+        customer = await uow.customers.get(conversation.customer_id)
+        # Protected customers and VIPs wait less, whoever asked for the hand-over.
+        priority = max(priority, priority_for(conversation, customer.tags if customer else []))
         conversation.hand_over(reason=reason, queue=queue, priority=priority, now=ctx.clock())
         return await _save(uow, conversation)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -14,6 +16,12 @@ from kefu.domain.message import Message
 from kefu.domain.tenancy import Account, Inbox
 
 EventHandler = Callable[[DomainEvent], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentWorkload:
+    assigned: int
+    last_assigned_at: datetime | None
 
 
 class EventBus(Protocol):
@@ -45,6 +53,8 @@ class CustomerRepository(Protocol):
 
     async def get(self, customer_id: str) -> Customer | None: ...
 
+    async def get_many(self, ids: Sequence[str]) -> list[Customer]: ...
+
     async def get_by_external_id(self, account_id: str, external_id: str) -> Customer | None: ...
 
     async def update(self, customer: Customer) -> None: ...
@@ -53,7 +63,7 @@ class CustomerRepository(Protocol):
 class AgentRepository(Protocol):
     async def add(self, agent: Agent) -> None: ...
 
-    async def get(self, agent_id: str) -> Agent | None: ...
+    async def get(self, agent_id: str, *, for_update: bool = False) -> Agent | None: ...
 
     async def get_by_email(self, email: str) -> Agent | None: ...
 
@@ -92,6 +102,10 @@ class ConversationRepository(Protocol):
         ...
 
     async def count_by_queue(self, account_id: str) -> dict[str, int]: ...
+
+    async def workload(self, account_id: str) -> dict[str, AgentWorkload]:
+        """Per agent id: conversations assigned now, and when the latest was assigned."""
+        ...
 
 
 class MessageRepository(Protocol):

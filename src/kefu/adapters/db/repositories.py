@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -16,7 +17,7 @@ from kefu.domain.conversation import Conversation, Status
 from kefu.domain.customer import Customer
 from kefu.domain.message import Message, Sender
 from kefu.domain.tenancy import Account, ChannelKind, Inbox
-from kefu.services.ports import DuplicateKey
+from kefu.services.ports import AgentWorkload, DuplicateKey
 
 
 class _Repository:
@@ -95,6 +96,12 @@ class SqlCustomerRepository(_Repository):
         row = (await self._conn.execute(query)).mappings().first()
         return _customer(row) if row else None
 
+    async def get_many(self, ids: Sequence[str]) -> list[Customer]:
+        if not ids:
+            return []
+        query = select(t.customers).where(t.customers.c.id.in_(set(ids)))
+        return [_customer(r) for r in (await self._conn.execute(query)).mappings()]
+
     async def get_by_external_id(self, account_id: str, external_id: str) -> Customer | None:
         query = select(t.customers).where(
             t.customers.c.account_id == account_id, t.customers.c.external_id == external_id
@@ -139,12 +146,11 @@ class SqlAgentRepository(_Repository):
     async def add(self, agent: Agent) -> None:
         await self._insert(t.agents, _agent_values(agent))
 
-    async def get(self, agent_id: str) -> Agent | None:
-        row = (
-            (await self._conn.execute(select(t.agents).where(t.agents.c.id == agent_id)))
-            .mappings()
-            .first()
-        )
+    async def get(self, agent_id: str, *, for_update: bool = False) -> Agent | None:
+        query = select(t.agents).where(t.agents.c.id == agent_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._conn.execute(query)).mappings().first()
         return _agent(row) if row else None
 
     async def get_by_email(self, email: str) -> Agent | None:
@@ -330,6 +336,20 @@ class SqlConversationRepository(_Repository):
         )
         return {queue: int(n) for queue, n in (await self._conn.execute(query)).all()}
 
+    async def workload(self, account_id: str) -> dict[str, AgentWorkload]:
+        c = t.conversations.c
+        query = (
+            select(c.assignee_id, func.count(), func.max(c.assigned_at))
+            .where(c.account_id == account_id, c.status == Status.ASSIGNED.value)
+            .group_by(c.assignee_id)
+        )
+        rows = (await self._conn.execute(query)).all()
+        return {
+            agent_id: AgentWorkload(int(n), _aware(latest))
+            for agent_id, n, latest in rows
+            if agent_id is not None
+        }
+
 
 def _message_values(message: Message) -> dict[str, Any]:
     return {
@@ -343,6 +363,15 @@ def _message_values(message: Message) -> dict[str, Any]:
         "author_id": message.author_id,
         "created_at": message.created_at,
     }
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # Aggregates bypass the column type, so SQLite hands back naive (UTC) datetimes or text.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 class SqlMessageRepository(_Repository):

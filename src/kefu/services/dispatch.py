@@ -1,0 +1,175 @@
+"""Automatic assignment: waiting customers are offered to agents who can take them.
+
+The decision is `kefu.routing` (pure); this module loads the snapshots it decides on and
+carries out each assignment in its own transaction. That transaction locks the
+conversation and then the agent and checks again — still queued, agent still online and
+still with room — so several dispatchers (one per kefu instance) may run at once without
+ever giving one conversation to two agents or an agent more than their capacity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kefu.domain.agent import Agent, Presence
+from kefu.domain.conversation import Conversation, Status
+from kefu.domain.events import DomainEvent
+from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
+from kefu.routing import AgentState, QueueConfig, WaitingItem, plan_assignments
+from kefu.routing import Presence as RoutingPresence
+from kefu.routing.priority import Tier, tier_of
+from kefu.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+# Events after which someone may now be assignable.
+TRIGGERS = frozenset(
+    {
+        "conversation.handed_over",
+        "conversation.transferred",
+        "conversation.reopened",
+        "conversation.resolved",
+        "agent.presence_changed",
+    }
+)
+
+# Stored on the conversation so that the queue position agrees with routing's order.
+TIER_PRIORITY = {Tier.PROTECTED: 90, Tier.VIP: 60, Tier.UPSET: 30, Tier.STANDARD: 0}
+
+
+def queue_config(name: str) -> QueueConfig:
+    """A queue serves the skill of its name; `general` needs no skill."""
+    return QueueConfig(name=name, skills=frozenset() if name == "general" else frozenset({name}))
+
+
+def waiting_item(conversation: Conversation, tags: list[str]) -> WaitingItem:
+    assert conversation.queued_at is not None
+    return WaitingItem(
+        conversation_id=conversation.id,
+        queue=conversation.queue,
+        queued_at=conversation.queued_at,
+        channel=conversation.channel,
+        language=conversation.language,
+        tags=frozenset(tags),
+    )
+
+
+def priority_for(conversation: Conversation, tags: list[str]) -> int:
+    item = WaitingItem(
+        conversation_id=conversation.id,
+        queue=conversation.queue,
+        queued_at=conversation.queued_at or conversation.created_at,
+        tags=frozenset(tags),
+    )
+    return TIER_PRIORITY[tier_of(item)]
+
+
+def agent_state(agent: Agent, assigned: int, last_assigned_at: datetime | None) -> AgentState:
+    return AgentState(
+        agent_id=agent.id,
+        presence=RoutingPresence(agent.presence.value),
+        skills=frozenset(agent.skills),
+        languages=frozenset(agent.languages),
+        max_concurrent=agent.max_concurrent,
+        load=assigned,
+        last_assigned_at=last_assigned_at,
+    )
+
+
+async def dispatch_once(ctx: ServiceContext, account_id: str = DEFAULT_ACCOUNT_ID) -> int:
+    """Plans assignments for everyone waiting and carries them out; returns how many."""
+    async with ctx.uow() as uow:
+        waiting = await uow.conversations.list(account_id, statuses=[Status.QUEUED], limit=10_000)
+        if not waiting:
+            return 0
+        agents = [
+            a
+            for a in await uow.agents.list(account_id)
+            if a.active and a.presence is Presence.ONLINE
+        ]
+        if not agents:
+            return 0
+        workload = await uow.conversations.workload(account_id)
+        customers = {
+            c.id: c for c in await uow.customers.get_many([w.customer_id for w in waiting])
+        }
+    items = [
+        waiting_item(c, customers[c.customer_id].tags if c.customer_id in customers else [])
+        for c in waiting
+    ]
+    states = []
+    for agent in agents:
+        load = workload.get(agent.id)
+        states.append(
+            agent_state(
+                agent, load.assigned if load else 0, load.last_assigned_at if load else None
+            )
+        )
+    queues = {item.queue: queue_config(item.queue) for item in items}
+    plan = plan_assignments(items, states, queues, ctx.clock())
+    done = 0
+    for assignment in plan:
+        if await offer(ctx, assignment.conversation_id, assignment.agent_id):
+            done += 1
+    return done
+
+
+async def offer(ctx: ServiceContext, conversation_id: str, agent_id: str) -> bool:
+    """Assigns if it is still right to; False when another instance or a person was faster,
+    or the agent went away or filled up in the meantime."""
+    async with ctx.uow() as uow:
+        conversation = await uow.conversations.get(conversation_id, for_update=True)
+        if conversation is None or conversation.status is not Status.QUEUED:
+            return False
+        agent = await uow.agents.get(agent_id, for_update=True)
+        if agent is None or not agent.active or agent.presence is not Presence.ONLINE:
+            return False
+        load = (await uow.conversations.workload(agent.account_id)).get(agent.id)
+        if load is not None and load.assigned >= agent.max_concurrent:
+            return False
+        conversation.assign(agent.id, now=ctx.clock())
+        await uow.conversations.update(conversation)
+        uow.record(conversation.take_events())
+        await uow.commit()
+    return True
+
+
+@dataclass(eq=False)
+class Dispatcher:
+    """Runs `dispatch_once` whenever an event may have made an assignment possible, and
+    every `interval_s` as a safety net (after a restart, or for events of other instances
+    missed while Redis was away). Wake-ups that arrive during a run fold into one more run."""
+
+    ctx: ServiceContext
+    interval_s: float = 2.0
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _task: asyncio.Task[None] | None = None
+
+    async def on_event(self, event: DomainEvent) -> None:
+        if event.name in TRIGGERS:
+            self._wake.set()
+
+    async def start(self) -> None:
+        self._wake.set()  # whoever waited before a restart is served at once
+        self._task = asyncio.create_task(self._run(), name="kefu-dispatcher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
+            self._wake.clear()
+            try:
+                await dispatch_once(self.ctx)
+            except Exception:
+                log.exception("dispatching failed; trying again on the next wake-up")
