@@ -172,5 +172,21 @@ def test_the_customer_sees_an_agent_join_without_anyone_clicking(database_url: s
         while customer.status()["status"] != "assigned" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert customer.status()["status"] == "assigned"
+        assert customer.status()["estimated_wait_s"] is None  # no longer waiting
         mine = emma.call("GET", "/conversations", params={"scope": "mine"}).json()
         assert [c["id"] for c in mine["conversations"]] == [customer.conversation_id]
+
+
+async def test_a_waiting_customer_is_told_roughly_how_long(container: Container) -> None:
+    from kefu.services.dispatch import estimated_wait_s
+
+    first = await waiting_customer(container)
+    second = await waiting_customer(container)
+    waiting = await conv.get_conversation(container.ctx, second)
+    # Nobody is online: no made-up number.
+    assert await estimated_wait_s(container.ctx, waiting, 2) is None
+    await agent(container, "solo", capacity=1)
+    await dispatch_once(container.ctx)
+    assert await assignee(container, first) is not None
+    # One seat, taken; the next customer waits about one handling time (5 minutes).
+    assert await estimated_wait_s(container.ctx, waiting, 1) == pytest.approx(300)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from kefu.domain.events import DomainEvent
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.routing import AgentState, QueueConfig, WaitingItem, plan_assignments
 from kefu.routing import Presence as RoutingPresence
+from kefu.routing.estimate import DEFAULT_HANDLING_S, estimate_wait_s, serving_capacity
 from kefu.routing.priority import Tier, tier_of
 from kefu.services.context import ServiceContext
 
@@ -173,3 +175,21 @@ class Dispatcher:
                 await dispatch_once(self.ctx)
             except Exception:
                 log.exception("dispatching failed; trying again on the next wake-up")
+
+
+async def estimated_wait_s(
+    ctx: ServiceContext, conversation: Conversation, position: int
+) -> float | None:
+    """Seconds until an agent is likely free for this customer; None when nobody who
+    could serve the queue is online (the customer is told that instead of a number)."""
+    async with ctx.uow() as uow:
+        agents = await uow.agents.list(conversation.account_id)
+        workload = await uow.conversations.workload(conversation.account_id)
+    states = [
+        agent_state(a, workload[a.id].assigned if a.id in workload else 0, None)
+        for a in agents
+        if a.active
+    ]
+    capacity = serving_capacity(queue_config(conversation.queue), states, conversation.language)
+    wait = estimate_wait_s(position, capacity, DEFAULT_HANDLING_S)
+    return None if math.isinf(wait) else wait

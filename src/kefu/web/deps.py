@@ -13,7 +13,6 @@ from kefu.services import agents as agent_service
 from kefu.services.context import ServiceContext
 from kefu.web.tokens import CustomerClaims, TokenService
 
-
 # Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool,
 # a thread hop per request that costs more than the work they do.
 

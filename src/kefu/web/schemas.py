@@ -115,6 +115,9 @@ class PublicConversationOut(BaseModel):
     handover_reason: str | None
     queue: str | None
     queue_position: int | None
+    estimated_wait_s: float | None = Field(
+        default=None, description="While queued; null when no agent who serves it is online"
+    )
     language: str
     channel: str
     entry_point: str | None

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, status
 
 from kefu.services import conversations as conv
 from kefu.services.conversations import CustomerInfo
+from kefu.services.dispatch import estimated_wait_s
 from kefu.web.deps import (
     AuthorizationHeader,
     CtxDep,
@@ -76,12 +77,14 @@ async def conversation_status(
     if raw is not None:
         check_customer(tokens, raw, conversation_id)
     c = await conv.get_conversation(ctx, conversation_id)
+    position = await conv.queue_position(ctx, c)
     return PublicConversationOut(
         conversation_id=c.id,
         status=c.status.value,
         handover_reason=c.handover_reason,
         queue=c.queue if c.status.value == "queued" else None,
-        queue_position=await conv.queue_position(ctx, c),
+        queue_position=position,
+        estimated_wait_s=await estimated_wait_s(ctx, c, position) if position else None,
         language=c.language,
         channel=c.channel,
         entry_point=c.entry_point,
