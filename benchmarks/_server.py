@@ -29,20 +29,6 @@ from urllib.request import urlopen
 BENCH_SECRET = "benchmark-secret-0123456789abcdef0123456789abcdef"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
-LAUNCHER = """
-import argparse, sys
-from kefu.cli import CliError
-from kefu.web import cli
-parser = argparse.ArgumentParser(prog="kefu")
-cli.register(parser.add_subparsers(dest="command", required=True))
-args = parser.parse_args()
-try:
-    sys.exit(args.handler(args))
-except CliError as exc:
-    print(f"kefu: error: {exc}", file=sys.stderr)
-    sys.exit(2)
-"""
-
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -92,7 +78,7 @@ class KefuServer:
         return self.process.pid
 
     def start(self) -> KefuServer:
-        args = [sys.executable, "-c", LAUNCHER, "serve", "--host", self.host]
+        args = [sys.executable, "-m", "kefu", "serve", "--host", self.host]
         args += ["--port", str(self.port), "--database", self.database]
         if self.demo:
             args.append("--demo")

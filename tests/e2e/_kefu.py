@@ -30,20 +30,6 @@ DEMO_PASSWORD = "kefu-demo-2026"
 READY_TIMEOUT_S = 60.0
 FRAME_TIMEOUT_S = 10.0
 
-LAUNCHER = """
-import argparse, sys
-from kefu.cli import CliError
-from kefu.web import cli
-parser = argparse.ArgumentParser(prog="kefu")
-cli.register(parser.add_subparsers(dest="command", required=True))
-args = parser.parse_args()
-try:
-    sys.exit(args.handler(args))
-except CliError as exc:
-    print(f"kefu: error: {exc}", file=sys.stderr)
-    sys.exit(2)
-"""
-
 # Servers whose logs belong in a failure report (see conftest.pytest_runtest_makereport).
 ACTIVE: list[KefuServer] = []
 
@@ -88,7 +74,7 @@ class KefuServer:
     def start(self) -> KefuServer:
         assert self.process is None or self.process.poll() is not None, "already running"
         self.starts += 1
-        args = [sys.executable, "-c", LAUNCHER, "serve", "--host", "127.0.0.1"]
+        args = [sys.executable, "-m", "kefu", "serve", "--host", "127.0.0.1"]
         args += ["--port", str(self.port), "--database", self.database]
         if self.redis:
             args += ["--redis", self.redis]

@@ -148,16 +148,7 @@ class Conversation:
         self._check("assign")
         previous = self.assignee_id
         self._give_to(agent_id, now)
-        self._record(
-            ev.ConversationAssigned(
-                occurred_at=now,
-                conversation_id=self.id,
-                status=self.status,
-                agent_id=agent_id,
-                previous_agent_id=previous,
-                queue=self.queue,
-            )
-        )
+        self._record_assigned(previous, now)
 
     def transfer_to_agent(self, agent_id: str, *, note: str | None, now: datetime) -> None:
         self._check("transfer_to_agent")
@@ -166,16 +157,7 @@ class Conversation:
         previous = self.assignee_id
         self._give_to(agent_id, now)
         self._record_transfer(previous, agent_id, None, note, now)
-        self._record(
-            ev.ConversationAssigned(
-                occurred_at=now,
-                conversation_id=self.id,
-                status=self.status,
-                agent_id=agent_id,
-                previous_agent_id=previous,
-                queue=self.queue,
-            )
-        )
+        self._record_assigned(previous, now)
 
     def transfer_to_queue(self, queue: str, *, note: str | None, now: datetime) -> None:
         self._check("transfer_to_queue")
@@ -251,6 +233,19 @@ class Conversation:
         self.assigned_at = now
         self.had_human = True
         self._move(Status.ASSIGNED, now)
+
+    def _record_assigned(self, previous: str | None, now: datetime) -> None:
+        assert self.assignee_id is not None
+        self._record(
+            ev.ConversationAssigned(
+                occurred_at=now,
+                conversation_id=self.id,
+                status=self.status,
+                agent_id=self.assignee_id,
+                previous_agent_id=previous,
+                queue=self.queue,
+            )
+        )
 
     def _record_transfer(
         self,
