@@ -14,9 +14,11 @@ from kefu.adapters.db.engine import create_engine, is_sqlite
 from kefu.adapters.db.unit_of_work import SqlUnitOfWorkFactory
 from kefu.domain.business import BusinessSystem
 from kefu.domain.clock import Clock, system_clock
+from kefu.routing.sla import SlaPolicy
 from kefu.services.context import ServiceContext
 from kefu.services.dispatch import Dispatcher
 from kefu.services.message_writer import MessageWriter
+from kefu.services.sla_watch import SlaWatch
 from kefu.settings import Settings
 
 
@@ -28,6 +30,7 @@ class Container:
     ctx: ServiceContext
     business: BusinessSystem
     dispatcher: Dispatcher | None = None
+    sla_watch: SlaWatch | None = None
     started: bool = field(default=False)
 
     async def start(self) -> None:
@@ -35,11 +38,15 @@ class Container:
         if self.dispatcher is not None:
             self.bus.subscribe(self.dispatcher.on_event)
             await self.dispatcher.start()
+        if self.sla_watch is not None:
+            await self.sla_watch.start()
         self.started = True
 
     async def stop(self) -> None:
         if self.dispatcher is not None:
             await self.dispatcher.stop()
+        if self.sla_watch is not None:
+            await self.sla_watch.stop()
         if self.ctx.writer is not None:
             await self.ctx.writer.stop()
         await self.bus.stop()
@@ -78,4 +85,14 @@ def build(
         ctx=ctx,
         business=business,
         dispatcher=Dispatcher(ctx, settings.dispatch_interval_s) if settings.auto_assign else None,
+        sla_watch=SlaWatch(ctx, sla_policy(settings)),
+    )
+
+
+def sla_policy(settings: Settings) -> SlaPolicy:
+    return SlaPolicy(
+        id="default",
+        first_response_s=settings.sla_first_response_s,
+        resolution_s=settings.sla_resolution_s,
+        warn_at=settings.sla_warn_at,
     )

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     auto_assign: bool = Field(
         default=True, description="Offer waiting customers to online agents automatically"
     )
+    sla_first_response_s: float = Field(
+        default=120, gt=0, description="First human reply due this long after queueing"
+    )
+    sla_resolution_s: float = Field(
+        default=3600, gt=0, description="Resolution due this long after queueing"
+    )
+    sla_warn_at: float = Field(default=0.8, gt=0, lt=1, description="Warn at this share")
     dispatch_interval_s: float = Field(
         default=2.0, gt=0, description="How often assignment is retried without any event"
     )

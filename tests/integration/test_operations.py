@@ -108,3 +108,19 @@ def test_unknown_routes_and_methods_answer_in_json(client: TestClient) -> None:
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
     assert client.delete("/api/v1/public/conversations").status_code == 405
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_uses(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kefu.adapters.db.engine import sync_url
+    from kefu.adapters.db.tables import metadata
+
+    engine = create_engine(sync_url(database_url))
+    try:
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert differences == []

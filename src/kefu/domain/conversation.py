@@ -78,6 +78,7 @@ class Conversation:
     queued_at: datetime | None = None
     assigned_at: datetime | None = None
     resolved_at: datetime | None = None
+    first_response_at: datetime | None = None
     last_seq: int = 0
     reopen_count: int = 0
     had_human: bool = False
@@ -165,7 +166,7 @@ class Conversation:
         self.queue = check_name(queue, "queue")
         self.assignee_id = None
         self._move(Status.QUEUED, now)
-        self.queued_at = now
+        self._restart_clocks(now)
         self._record_transfer(previous, None, self.queue, note, now)
 
     def resolve(self, *, by: str, now: datetime) -> None:
@@ -208,7 +209,7 @@ class Conversation:
         self.assignee_id = None
         if self.had_human:
             self._move(Status.QUEUED, now)
-            self.queued_at = now
+            self._restart_clocks(now)
         else:
             self._move(Status.BOT, now)
         self._record(
@@ -219,6 +220,17 @@ class Conversation:
                 reopen_count=self.reopen_count,
             )
         )
+
+    def _restart_clocks(self, now: datetime) -> None:
+        """Back in a queue: waiting and the service-level clocks count from now."""
+        self.queued_at = now
+        self.first_response_at = None
+
+    def note_reply(self, *, now: datetime) -> None:
+        """A human agent answered the customer; the first time stops the first-response
+        clock (bot replies and internal notes do not count)."""
+        if self.first_response_at is None:
+            self.first_response_at = now
 
     def next_seq(self) -> int:
         self.last_seq += 1

@@ -104,6 +104,35 @@ class AgentPresenceChanged(DomainEvent):
     presence: str
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SlaEvent(DomainEvent):
+    """A service-level target of a conversation is close (`sla.warning`), missed
+    (`sla.breached`) or handed to a supervisor (`sla.escalated`). Not a change of the
+    conversation itself, so customers' streams do not carry it."""
+
+    conversation_id: str
+    target: str  # "first_response" or "resolution"
+    policy_id: str
+    scheduled_at: datetime
+    queue: str
+    assignee_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SlaWarning(SlaEvent):
+    name: ClassVar[str] = "sla.warning"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SlaBreached(SlaEvent):
+    name: ClassVar[str] = "sla.breached"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SlaEscalated(SlaEvent):
+    name: ClassVar[str] = "sla.escalated"
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     cls.name: cls
     for cls in (
@@ -116,5 +145,8 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ConversationAbandoned,
         ConversationReopened,
         AgentPresenceChanged,
+        SlaWarning,
+        SlaBreached,
+        SlaEscalated,
     )
 }

@@ -80,6 +80,8 @@ async def write_batch(
                 author_id=item.author_id,
             )
             conversation.updated_at = now
+            if item.sender is Sender.AGENT and not item.internal:
+                conversation.note_reply(now=now)
             if item.client_id is not None:
                 known[key] = message  # the same client_id twice in one batch: stored once
             fresh.append(message)

@@ -129,6 +129,19 @@ class MessageRepository(Protocol):
     ) -> list[Message]: ...
 
 
+SlaKey = tuple[str, str, str, datetime]  # conversation_id, kind, target, scheduled_at
+
+
+class SlaLedger(Protocol):
+    """Which SLA events were already announced (by any instance)."""
+
+    async def announced(self, conversation_ids: Sequence[str]) -> set[SlaKey]: ...
+
+    async def claim(self, key: SlaKey, policy_id: str) -> bool:
+        """Records the event; False when another instance already did."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Events recorded in it are published only after it commits."""
 
@@ -137,6 +150,7 @@ class UnitOfWork(Protocol):
     agents: AgentRepository
     conversations: ConversationRepository
     messages: MessageRepository
+    sla: SlaLedger
 
     async def __aenter__(self) -> Self: ...
 

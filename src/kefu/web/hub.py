@@ -19,6 +19,7 @@ from kefu.domain.events import (
     ConversationResolved,
     ConversationTransferred,
     DomainEvent,
+    SlaEvent,
 )
 
 QUEUE_LIMIT = 1000
@@ -49,11 +50,14 @@ class AgentSubscription(Subscription):
     def wants(self, event: DomainEvent) -> bool:
         agent = self.agent
         assert agent is not None
-        if isinstance(event, AgentPresenceChanged):
+        if isinstance(event, AgentPresenceChanged) or agent.sees_everything:
             return True
+        if isinstance(event, SlaEvent):
+            # The agent handling it is warned; supervisors (above) see every escalation.
+            return event.conversation_id in self.watching
         if not isinstance(event, ConversationEvent):
             return False
-        if agent.sees_everything or event.conversation_id in self.watching:
+        if event.conversation_id in self.watching:
             return True
         if isinstance(event, ConversationTransferred):
             return agent.id in (event.from_agent_id, event.to_agent_id)

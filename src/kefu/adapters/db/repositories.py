@@ -17,7 +17,7 @@ from kefu.domain.conversation import Conversation, Status
 from kefu.domain.customer import Customer
 from kefu.domain.message import Message, Sender
 from kefu.domain.tenancy import Account, ChannelKind, Inbox
-from kefu.services.ports import AgentWorkload, DuplicateKey
+from kefu.services.ports import AgentWorkload, DuplicateKey, SlaKey
 
 
 class _Repository:
@@ -219,6 +219,7 @@ _CONVERSATION_FIELDS = (
     "queued_at",
     "assigned_at",
     "resolved_at",
+    "first_response_at",
     "last_seq",
     "reopen_count",
     "had_human",
@@ -438,3 +439,32 @@ def _message(row: RowMapping) -> Message:
         author_id=row["author_id"],
         created_at=row["created_at"],
     )
+
+
+class SqlSlaLedger(_Repository):
+    async def announced(self, conversation_ids: Sequence[str]) -> set[SlaKey]:
+        if not conversation_ids:
+            return set()
+        e = t.sla_events.c
+        query = select(e.conversation_id, e.kind, e.target, e.scheduled_at).where(
+            e.conversation_id.in_(set(conversation_ids))
+        )
+        return {
+            (cid, kind, target, _aware(at) or at)
+            for cid, kind, target, at in (await self._conn.execute(query)).all()
+        }
+
+    async def claim(self, key: SlaKey, policy_id: str) -> bool:
+        conversation_id, kind, target, scheduled_at = key
+        values = {
+            "conversation_id": conversation_id,
+            "kind": kind,
+            "target": target,
+            "scheduled_at": scheduled_at,
+            "policy_id": policy_id,
+        }
+        try:
+            await self._insert(t.sla_events, values)
+        except DuplicateKey:
+            return False
+        return True

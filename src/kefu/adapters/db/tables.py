@@ -118,6 +118,7 @@ conversations = Table(
     Column("queued_at", UtcDateTime),
     Column("assigned_at", UtcDateTime),
     Column("resolved_at", UtcDateTime),
+    Column("first_response_at", UtcDateTime),
     Column("last_seq", Integer, nullable=False),
     Column("reopen_count", Integer, nullable=False),
     Column("had_human", Boolean, nullable=False),
@@ -141,4 +142,16 @@ messages = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
     UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_client"),
+)
+
+# One row per SLA event sent: instances that notice the same deadline insert the same key,
+# and only the one whose insert succeeds announces it.
+sla_events = Table(
+    "sla_events",
+    metadata,
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("target", String(32), primary_key=True),
+    Column("scheduled_at", UtcDateTime, primary_key=True),
+    Column("policy_id", String(64), nullable=False),
 )

@@ -14,6 +14,7 @@ from kefu.adapters.db.repositories import (
     SqlConversationRepository,
     SqlCustomerRepository,
     SqlMessageRepository,
+    SqlSlaLedger,
     SqlTenancyRepository,
 )
 from kefu.domain.events import DomainEvent
@@ -23,6 +24,7 @@ from kefu.services.ports import (
     CustomerRepository,
     EventBus,
     MessageRepository,
+    SlaLedger,
     TenancyRepository,
 )
 
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
     agents: AgentRepository
     conversations: ConversationRepository
     messages: MessageRepository
+    sla: SlaLedger
 
     def __init__(self, engine: AsyncEngine, bus: EventBus, write_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -56,6 +59,7 @@ class SqlUnitOfWork:
         self.agents = SqlAgentRepository(self._conn)
         self.conversations = SqlConversationRepository(self._conn)
         self.messages = SqlMessageRepository(self._conn)
+        self.sla = SqlSlaLedger(self._conn)
         return self
 
     async def __aexit__(
