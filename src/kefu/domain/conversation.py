@@ -42,6 +42,7 @@ _ALLOWED_FROM: dict[str, frozenset[Status]] = {
     "resolve": frozenset(OPEN_STATUSES),
     "abandon": frozenset({Status.BOT, Status.QUEUED}),
     "reopen": frozenset({Status.RESOLVED, Status.ABANDONED}),
+    "book_callback": frozenset({Status.QUEUED}),
 }
 
 
@@ -79,6 +80,7 @@ class Conversation:
     assigned_at: datetime | None = None
     resolved_at: datetime | None = None
     first_response_at: datetime | None = None
+    overflow_offer: str | None = None
     last_seq: int = 0
     reopen_count: int = 0
     had_human: bool = False
@@ -218,6 +220,56 @@ class Conversation:
                 conversation_id=self.id,
                 status=self.status,
                 reopen_count=self.reopen_count,
+            )
+        )
+
+    def overflow(
+        self,
+        *,
+        action: str,
+        reason: str,
+        to_queue: str | None,
+        opens_at: datetime | None,
+        now: datetime,
+    ) -> None:
+        """Records what the customer was offered instead of (or besides) waiting; a spill
+        over moves the conversation to `to_queue`."""
+        from_queue = self.queue
+        if to_queue is not None and self.status is Status.QUEUED:
+            self.queue = check_name(to_queue, "queue")
+        else:
+            self.overflow_offer = action
+        self.updated_at = now
+        self._record(
+            ev.ConversationOverflowed(
+                occurred_at=now,
+                conversation_id=self.id,
+                status=self.status,
+                action=action,
+                reason=reason,
+                from_queue=from_queue,
+                to_queue=to_queue,
+                opens_at=opens_at,
+            )
+        )
+
+    def book_callback(
+        self, callback_id: str, *, queue: str, preferred_time: str | None, now: datetime
+    ) -> None:
+        """The customer leaves a number instead of waiting: the conversation waits in the
+        callback queue, where agents who call back pick it up."""
+        self._check("book_callback")
+        self.queue = check_name(queue, "queue")
+        self.overflow_offer = None
+        self.updated_at = now
+        self._record(
+            ev.CallbackBooked(
+                occurred_at=now,
+                conversation_id=self.id,
+                status=self.status,
+                callback_id=callback_id,
+                queue=self.queue,
+                preferred_time=preferred_time,
             )
         )
 

@@ -105,6 +105,27 @@ class AgentPresenceChanged(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationOverflowed(ConversationEvent):
+    """The queue was too long, too slow or closed: the customer was offered another way
+    (`offer_callback`, `leave_message`, `back_to_bot_busy`) or moved (`spill_over`)."""
+
+    name: ClassVar[str] = "conversation.overflowed"
+    action: str
+    reason: str
+    from_queue: str
+    to_queue: str | None
+    opens_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallbackBooked(ConversationEvent):
+    name: ClassVar[str] = "callback.booked"
+    callback_id: str
+    queue: str
+    preferred_time: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class SlaEvent(DomainEvent):
     """A service-level target of a conversation is close (`sla.warning`), missed
     (`sla.breached`) or handed to a supervisor (`sla.escalated`). Not a change of the
@@ -145,6 +166,8 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ConversationAbandoned,
         ConversationReopened,
         AgentPresenceChanged,
+        ConversationOverflowed,
+        CallbackBooked,
         SlaWarning,
         SlaBreached,
         SlaEscalated,

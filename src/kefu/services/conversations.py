@@ -9,16 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kefu.domain.agent import Agent
+from kefu.domain.callback import CallbackRequest
 from kefu.domain.conversation import Conversation, Status, check_name
 from kefu.domain.customer import Customer, normalise_tags
 from kefu.domain.errors import InvalidInput, NotFound, PermissionDenied
 from kefu.domain.ids import new_id
 from kefu.domain.message import Message, Sender, check_client_id, check_text
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
+from kefu.routing import OverflowAction
+from kefu.services import overflow
 from kefu.services.context import ServiceContext
 from kefu.services.dispatch import priority_for
 from kefu.services.message_writer import NewMessage, write_batch
 from kefu.services.ports import DuplicateKey, UnitOfWork
+from kefu.services.queues import CALLBACK_QUEUE, get_config
 from kefu.services.tenancy import inbox_for
 
 MAX_ENTRY_POINT_LENGTH = 64
@@ -205,14 +209,67 @@ async def hand_over(
     reason: str,
     queue: str = "general",
     priority: int = 0,
+    simple_intent: bool = False,
 ) -> Conversation:
+    """Queues the conversation for a human, unless the queue's overflow rules send this
+    customer another way (a callback offer, a spill-over queue, back to the bot while busy).
+    `simple_intent` tells overflow the question is one the bot can answer alone."""
+    current = await get_conversation(ctx, conversation_id)
+    config = await get_config(ctx, check_name(queue, "queue"), current.account_id)
+    stats = await overflow.queue_stats(ctx, config, current.account_id, current.language)
+    back_to_bot = False
     async with ctx.uow() as uow:
         conversation = await _load(uow, conversation_id, for_update=True)
         customer = await uow.customers.get(conversation.customer_id)
-        # Protected customers and VIPs wait less, whoever asked for the hand-over.
-        priority = max(priority, priority_for(conversation, customer.tags if customer else []))
-        conversation.hand_over(reason=reason, queue=queue, priority=priority, now=ctx.clock())
-        return await _save(uow, conversation)
+        tags = customer.tags if customer else []
+        now = ctx.clock()
+        decision = overflow.decide(
+            config, stats, conversation, tags, simple_intent=simple_intent, now=now
+        )
+        back_to_bot = decision.action is OverflowAction.BACK_TO_BOT_BUSY
+        if not back_to_bot:
+            # Protected customers and VIPs wait less, whoever asked for the hand-over.
+            priority = max(priority, priority_for(conversation, tags))
+            conversation.hand_over(reason=reason, queue=queue, priority=priority, now=now)
+        if decision.diverted:
+            overflow.apply(conversation, decision, now)
+        await _save(uow, conversation)
+    if back_to_bot:
+        text = overflow.BUSY_REPLY.get(conversation.language, overflow.BUSY_REPLY["en"])
+        await post_bot_message(ctx, conversation_id, text)
+    return conversation
+
+
+async def book_callback(
+    ctx: ServiceContext,
+    conversation_id: str,
+    *,
+    phone: str,
+    preferred_time: str | None,
+    note: str | None,
+) -> CallbackRequest:
+    """The customer leaves a number instead of waiting; the conversation moves to the
+    callback queue, served by agents with the `callback` skill."""
+    if note is not None:
+        note = check_text(note)
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        request = CallbackRequest(
+            id=new_id(),
+            account_id=conversation.account_id,
+            conversation_id=conversation.id,
+            customer_id=conversation.customer_id,
+            phone=phone.strip(),
+            created_at=ctx.clock(),
+            preferred_time=preferred_time,
+            note=note,
+        )
+        conversation.book_callback(
+            request.id, queue=CALLBACK_QUEUE, preferred_time=preferred_time, now=ctx.clock()
+        )
+        await uow.callbacks.add(request)
+        await _save(uow, conversation)
+    return request
 
 
 async def take(ctx: ServiceContext, agent: Agent, conversation_id: str) -> Conversation:

@@ -20,11 +20,12 @@ from kefu.domain.agent import Agent, Presence
 from kefu.domain.conversation import Conversation, Status
 from kefu.domain.events import DomainEvent
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
-from kefu.routing import AgentState, QueueConfig, WaitingItem, plan_assignments
+from kefu.routing import AgentState, WaitingItem, plan_assignments
 from kefu.routing import Presence as RoutingPresence
 from kefu.routing.estimate import DEFAULT_HANDLING_S, estimate_wait_s, serving_capacity
 from kefu.routing.priority import Tier, tier_of
 from kefu.services.context import ServiceContext
+from kefu.services.queues import default_config, get_config, queue_catalog
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,6 @@ TRIGGERS = frozenset(
 
 # Stored on the conversation so that the queue position agrees with routing's order.
 TIER_PRIORITY = {Tier.PROTECTED: 90, Tier.VIP: 60, Tier.UPSET: 30, Tier.STANDARD: 0}
-
-
-def queue_config(name: str) -> QueueConfig:
-    """A queue serves the skill of its name; `general` needs no skill."""
-    return QueueConfig(name=name, skills=frozenset() if name == "general" else frozenset({name}))
 
 
 def waiting_item(conversation: Conversation, tags: list[str]) -> WaitingItem:
@@ -111,7 +107,8 @@ async def dispatch_once(ctx: ServiceContext, account_id: str = DEFAULT_ACCOUNT_I
                 agent, load.assigned if load else 0, load.last_assigned_at if load else None
             )
         )
-    queues = {item.queue: queue_config(item.queue) for item in items}
+    catalog = await queue_catalog(ctx, account_id)
+    queues = {item.queue: catalog.get(item.queue) or default_config(item.queue) for item in items}
     plan = plan_assignments(items, states, queues, ctx.clock())
     done = 0
     for assignment in plan:
@@ -190,6 +187,7 @@ async def estimated_wait_s(
         for a in agents
         if a.active
     ]
-    capacity = serving_capacity(queue_config(conversation.queue), states, conversation.language)
+    config = await get_config(ctx, conversation.queue, conversation.account_id)
+    capacity = serving_capacity(config, states, conversation.language)
     wait = estimate_wait_s(position, capacity, DEFAULT_HANDLING_S)
     return None if math.isinf(wait) else wait

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from kefu.domain.agent import Agent
+from kefu.domain.callback import CallbackRequest
 from kefu.domain.conversation import Conversation, Status
 from kefu.domain.customer import Customer
 from kefu.domain.events import DomainEvent
@@ -129,6 +130,22 @@ class MessageRepository(Protocol):
     ) -> list[Message]: ...
 
 
+class QueueSettingsRepository(Protocol):
+    async def get(self, account_id: str, name: str) -> dict[str, Any] | None: ...
+
+    async def list(self, account_id: str) -> dict[str, dict[str, Any]]: ...
+
+    async def put(
+        self, account_id: str, name: str, config: dict[str, Any], now: datetime
+    ) -> None: ...
+
+
+class CallbackRepository(Protocol):
+    async def add(self, callback: CallbackRequest) -> None: ...
+
+    async def list(self, account_id: str, limit: int = 100) -> list[CallbackRequest]: ...
+
+
 SlaKey = tuple[str, str, str, datetime]  # conversation_id, kind, target, scheduled_at
 
 
@@ -151,6 +168,8 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     messages: MessageRepository
     sla: SlaLedger
+    queues: QueueSettingsRepository
+    callbacks: CallbackRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -14,7 +14,7 @@ from kefu.web import docs_page, errors
 from kefu.web.hub import Hub
 from kefu.web.limits import BodySizeLimit
 from kefu.web.metrics import Metrics, MetricsMiddleware
-from kefu.web.routes import agent, ops, public
+from kefu.web.routes import admin, agent, ops, public
 from kefu.web.streams import router as streams_router
 from kefu.web.tokens import TokenService
 
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     docs_page.install(app)
     app.include_router(public.router)
     app.include_router(agent.router)
+    app.include_router(admin.router)
     app.include_router(streams_router)
     app.include_router(ops.router)
     if settings.enable_echo:

@@ -118,6 +118,10 @@ class PublicConversationOut(BaseModel):
     estimated_wait_s: float | None = Field(
         default=None, description="While queued; null when no agent who serves it is online"
     )
+    offer: str | None = Field(
+        default=None,
+        description="When the queue overflowed: offer_callback or leave_message",
+    )
     language: str
     channel: str
     entry_point: str | None
@@ -254,3 +258,47 @@ class CustomerContextOut(BaseModel):
     business_profile: dict[str, Any] | None
     orders: list[dict[str, Any]]
     business_error: str | None = None
+
+
+class CallbackIn(RequestBody):
+    phone: str = Field(max_length=40)
+    preferred_time: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
+
+
+class CallbackOut(BaseModel):
+    callback_id: str
+    conversation_id: str
+    phone: str
+    preferred_time: str | None
+    created_at: datetime
+
+
+class OverflowRuleIn(RequestBody):
+    action: Literal["offer_callback", "back_to_bot_busy", "spill_over"]
+    max_waiting: int | None = Field(default=None, ge=0)
+    max_wait_s: float | None = Field(default=None, ge=0)
+    share: float = Field(default=1.0, ge=0, le=1)
+    simple_only: bool = True
+    spill_to: str | None = Field(default=None, max_length=64)
+
+
+class BusinessHoursIn(RequestBody):
+    timezone: str = "Asia/Shanghai"
+    weekly: dict[int, list[str]] = Field(
+        description='0 = Monday … 6 = Sunday → ["09:00-12:00", "13:00-21:00"]'
+    )
+    holidays: list[str] = Field(default_factory=list, description="ISO dates")
+
+
+class QueueSettingsIn(RequestBody):
+    skills: list[str] | None = None
+    language: Literal["zh", "en"] | None = None
+    strategy: Literal["least_loaded", "longest_idle"] = "least_loaded"
+    overflow: list[OverflowRuleIn] = Field(default_factory=list)
+    hours: BusinessHoursIn | None = None
+    after_hours: Literal["leave_message", "offer_callback"] = "leave_message"
+
+
+class QueueSettingsOut(QueueSettingsIn):
+    name: str

@@ -169,6 +169,7 @@ async def _status_frame(
         "status": conversation.status.value,
         "handover_reason": conversation.handover_reason,
         "queue_position": position,
+        "offer": conversation.overflow_offer if position is not None else None,
     }
 
 

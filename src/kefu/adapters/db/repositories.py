@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kefu.adapters.db import tables as t
 from kefu.domain.agent import Agent, Presence, Role
+from kefu.domain.callback import CallbackRequest
 from kefu.domain.conversation import Conversation, Status
 from kefu.domain.customer import Customer
 from kefu.domain.message import Message, Sender
@@ -220,6 +221,7 @@ _CONVERSATION_FIELDS = (
     "assigned_at",
     "resolved_at",
     "first_response_at",
+    "overflow_offer",
     "last_seq",
     "reopen_count",
     "had_human",
@@ -468,3 +470,66 @@ class SqlSlaLedger(_Repository):
         except DuplicateKey:
             return False
         return True
+
+
+class SqlQueueSettingsRepository(_Repository):
+    async def get(self, account_id: str, name: str) -> dict[str, Any] | None:
+        q = t.queue_configs.c
+        query = select(q.config).where(q.account_id == account_id, q.name == name)
+        config = (await self._conn.execute(query)).scalar_one_or_none()
+        return dict(config) if config is not None else None
+
+    async def list(self, account_id: str) -> dict[str, dict[str, Any]]:
+        q = t.queue_configs.c
+        query = select(q.name, q.config).where(q.account_id == account_id).order_by(q.name)
+        return {name: dict(config) for name, config in (await self._conn.execute(query)).all()}
+
+    async def put(self, account_id: str, name: str, config: dict[str, Any], now: datetime) -> None:
+        q = t.queue_configs.c
+        updated = await self._conn.execute(
+            t.queue_configs.update()
+            .where(q.account_id == account_id, q.name == name)
+            .values(config=config, updated_at=now)
+        )
+        if updated.rowcount == 0:
+            values = {"account_id": account_id, "name": name, "config": config, "updated_at": now}
+            await self._insert(t.queue_configs, values)
+
+
+class SqlCallbackRepository(_Repository):
+    async def add(self, callback: CallbackRequest) -> None:
+        await self._insert(
+            t.callbacks,
+            {
+                "id": callback.id,
+                "account_id": callback.account_id,
+                "conversation_id": callback.conversation_id,
+                "customer_id": callback.customer_id,
+                "phone": callback.phone,
+                "preferred_time": callback.preferred_time,
+                "note": callback.note,
+                "created_at": callback.created_at,
+            },
+        )
+
+    async def list(self, account_id: str, limit: int = 100) -> list[CallbackRequest]:
+        c = t.callbacks.c
+        query = (
+            select(t.callbacks)
+            .where(c.account_id == account_id)
+            .order_by(c.created_at.desc())
+            .limit(limit)
+        )
+        return [
+            CallbackRequest(
+                id=r["id"],
+                account_id=r["account_id"],
+                conversation_id=r["conversation_id"],
+                customer_id=r["customer_id"],
+                phone=r["phone"],
+                created_at=r["created_at"],
+                preferred_time=r["preferred_time"],
+                note=r["note"],
+            )
+            for r in (await self._conn.execute(query)).mappings()
+        ]

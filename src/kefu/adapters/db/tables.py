@@ -119,6 +119,7 @@ conversations = Table(
     Column("assigned_at", UtcDateTime),
     Column("resolved_at", UtcDateTime),
     Column("first_response_at", UtcDateTime),
+    Column("overflow_offer", String(32)),
     Column("last_seq", Integer, nullable=False),
     Column("reopen_count", Integer, nullable=False),
     Column("had_human", Boolean, nullable=False),
@@ -154,4 +155,28 @@ sla_events = Table(
     Column("target", String(32), primary_key=True),
     Column("scheduled_at", UtcDateTime, primary_key=True),
     Column("policy_id", String(64), nullable=False),
+)
+
+# Per-queue routing settings (skills, strategy, overflow rules, business hours) as JSON:
+# they are read as one document and validated by kefu.routing when parsed.
+queue_configs = Table(
+    "queue_configs",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.id"), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("config", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+callbacks = Table(
+    "callbacks",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), nullable=False),
+    Column("customer_id", String(32), ForeignKey("customers.id"), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("preferred_time", String(100)),
+    Column("note", Text),
+    Column("created_at", UtcDateTime, nullable=False),
 )

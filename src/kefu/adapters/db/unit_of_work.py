@@ -11,19 +11,23 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kefu.adapters.db.repositories import (
     SqlAgentRepository,
+    SqlCallbackRepository,
     SqlConversationRepository,
     SqlCustomerRepository,
     SqlMessageRepository,
+    SqlQueueSettingsRepository,
     SqlSlaLedger,
     SqlTenancyRepository,
 )
 from kefu.domain.events import DomainEvent
 from kefu.services.ports import (
     AgentRepository,
+    CallbackRepository,
     ConversationRepository,
     CustomerRepository,
     EventBus,
     MessageRepository,
+    QueueSettingsRepository,
     SlaLedger,
     TenancyRepository,
 )
@@ -36,6 +40,8 @@ class SqlUnitOfWork:
     conversations: ConversationRepository
     messages: MessageRepository
     sla: SlaLedger
+    queues: QueueSettingsRepository
+    callbacks: CallbackRepository
 
     def __init__(self, engine: AsyncEngine, bus: EventBus, write_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -60,6 +66,8 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(self._conn)
         self.messages = SqlMessageRepository(self._conn)
         self.sla = SqlSlaLedger(self._conn)
+        self.queues = SqlQueueSettingsRepository(self._conn)
+        self.callbacks = SqlCallbackRepository(self._conn)
         return self
 
     async def __aexit__(

@@ -19,6 +19,8 @@ from kefu.web.deps import (
 )
 from kefu.web.schemas import (
     MAX_SEQ,
+    CallbackIn,
+    CallbackOut,
     HandOverIn,
     MessageIn,
     MessageOut,
@@ -85,6 +87,7 @@ async def conversation_status(
         queue=c.queue if c.status.value == "queued" else None,
         queue_position=position,
         estimated_wait_s=await estimated_wait_s(ctx, c, position) if position else None,
+        offer=c.overflow_offer if c.status.value == "queued" else None,
         language=c.language,
         channel=c.channel,
         entry_point=c.entry_point,
@@ -136,3 +139,28 @@ async def ask_for_human(
     if current.status.value == "bot":
         await conv.hand_over(ctx, conversation_id, reason=(body or HandOverIn()).reason)
     return await conversation_status(conversation_id, ctx, tokens, None, None)
+
+
+@router.post(
+    "/conversations/{conversation_id}/callback",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CallbackOut,
+)
+async def book_callback(
+    conversation_id: str, body: CallbackIn, ctx: CtxDep, _customer: CustomerDep
+) -> CallbackOut:
+    """Leave a number instead of waiting: an agent calls back (at the preferred time)."""
+    request = await conv.book_callback(
+        ctx,
+        conversation_id,
+        phone=body.phone,
+        preferred_time=body.preferred_time,
+        note=body.note,
+    )
+    return CallbackOut(
+        callback_id=request.id,
+        conversation_id=request.conversation_id,
+        phone=request.phone,
+        preferred_time=request.preferred_time,
+        created_at=request.created_at,
+    )
