@@ -101,3 +101,19 @@ def test_a_stream_with_a_wrong_token_is_closed_with_a_reason(client: TestClient)
     assert closed.value.code == 4403
     with client.websocket_connect("/api/v1/agent/stream?token=garbage") as ws:
         assert ws.receive_json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_waiting_customer_sees_their_place_move_up_live(
+    client: TestClient, database_url: str
+) -> None:
+    create_agent(database_url, "lina@example.com")
+    lina = login(client, "lina@example.com")
+    first, second = start_customer(client), start_customer(client)
+    first.ask_for_human()
+    second.ask_for_human()
+    url = f"/api/v1/public/conversations/{second.conversation_id}/stream?token={second.token}"
+    with client.websocket_connect(url) as ws:
+        assert _next_status(ws)["queue_position"] == 2
+        lina.take(first.conversation_id)  # someone else is served
+        moved = _next_status(ws)
+        assert (moved["status"], moved["queue_position"], moved["event"]) == ("queued", 1, None)

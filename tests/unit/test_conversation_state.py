@@ -46,7 +46,11 @@ def test_a_hand_over_records_its_reason_queue_and_priority() -> None:
         10,
     )
     assert c.queued_at == NOW
-    assert [e.name for e in c.take_events()] == ["conversation.created", "conversation.handed_over"]
+    assert [e.name for e in c.take_events()] == [
+        "conversation.created",
+        "conversation.handed_over",
+        "conversation.queued",
+    ]
 
 
 def test_an_agent_cannot_take_a_resolved_conversation_and_is_told_why() -> None:

@@ -135,7 +135,7 @@ class Conversation:
         self.queue = check_name(queue, "queue")
         self.priority = max(self.priority, check_priority(priority))
         self._move(Status.QUEUED, now)
-        self.queued_at = now
+        self._restart_clocks(now)
         self._record(
             ev.ConversationHandedOver(
                 occurred_at=now,
@@ -146,6 +146,7 @@ class Conversation:
                 priority=self.priority,
             )
         )
+        self._record_queued(now)
 
     def assign(self, agent_id: str, *, now: datetime) -> None:
         self._check("assign")
@@ -170,6 +171,7 @@ class Conversation:
         self._move(Status.QUEUED, now)
         self._restart_clocks(now)
         self._record_transfer(previous, None, self.queue, note, now)
+        self._record_queued(now)
 
     def resolve(self, *, by: str, now: datetime) -> None:
         """`by` is "bot", "customer" or the id of the agent who resolved it."""
@@ -222,6 +224,8 @@ class Conversation:
                 reopen_count=self.reopen_count,
             )
         )
+        if self.status is Status.QUEUED:
+            self._record_queued(now)
 
     def overflow(
         self,
@@ -252,6 +256,8 @@ class Conversation:
                 opens_at=opens_at,
             )
         )
+        if self.queue != from_queue:
+            self._record_queued(now)
 
     def book_callback(
         self, callback_id: str, *, queue: str, preferred_time: str | None, now: datetime
@@ -270,6 +276,18 @@ class Conversation:
                 callback_id=callback_id,
                 queue=self.queue,
                 preferred_time=preferred_time,
+            )
+        )
+        self._record_queued(now)
+
+    def _record_queued(self, now: datetime) -> None:
+        self._record(
+            ev.ConversationQueued(
+                occurred_at=now,
+                conversation_id=self.id,
+                status=self.status,
+                queue=self.queue,
+                priority=self.priority,
             )
         )
 

@@ -62,6 +62,16 @@ class ConversationHandedOver(ConversationEvent):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ConversationQueued(ConversationEvent):
+    """The conversation (re)entered a queue: after a hand-over, a transfer to a queue, a
+    reopening, a spill-over or a callback booking. Waiting is counted from here."""
+
+    name: ClassVar[str] = "conversation.queued"
+    queue: str
+    priority: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class ConversationAssigned(ConversationEvent):
     name: ClassVar[str] = "conversation.assigned"
     agent_id: str
@@ -160,6 +170,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ConversationCreated,
         MessageCreated,
         ConversationHandedOver,
+        ConversationQueued,
         ConversationAssigned,
         ConversationTransferred,
         ConversationResolved,

@@ -23,6 +23,16 @@ from kefu.domain.events import (
 )
 
 QUEUE_LIMIT = 1000
+QUEUE_MOVES = frozenset(
+    {
+        "conversation.queued",
+        "conversation.assigned",
+        "conversation.transferred",
+        "conversation.abandoned",
+        "conversation.resolved",
+        "conversation.overflowed",
+    }
+)
 
 
 @dataclass(eq=False)
@@ -112,8 +122,14 @@ class Hub:
 
     async def on_event(self, event: DomainEvent) -> None:
         if isinstance(event, ConversationEvent):
-            for subscription in tuple(self._by_conversation.get(event.conversation_id, ())):
-                subscription.push(event)
+            if event.name in QUEUE_MOVES:
+                # Someone joined or left a queue: every waiting customer may have moved up.
+                for subscribers in tuple(self._by_conversation.values()):
+                    for subscription in tuple(subscribers):
+                        subscription.push(event)
+            else:
+                for subscription in tuple(self._by_conversation.get(event.conversation_id, ())):
+                    subscription.push(event)
         for agent_subscription in tuple(self._agents):
             agent_subscription.track(event)
             if agent_subscription.wants(event):

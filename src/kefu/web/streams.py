@@ -20,6 +20,7 @@ from kefu.bootstrap import Container
 from kefu.domain.errors import AuthenticationFailed, DomainError, InvalidInput
 from kefu.domain.events import ConversationEvent, DomainEvent, MessageCreated
 from kefu.services import conversations as conv
+from kefu.services.dispatch import estimated_wait_s
 from kefu.web.deps import agent_from_token, check_customer
 from kefu.web.errors import status_for
 from kefu.web.hub import AgentSubscription, Hub, Subscription
@@ -129,7 +130,7 @@ async def customer_stream(
             raise AuthenticationFailed("this stream needs ?token=<customer_token>")
         check_customer(tokens, token, conversation_id)
         start = _after(after)
-        conversation = await conv.get_conversation(container.ctx, conversation_id)
+        await conv.get_conversation(container.ctx, conversation_id)  # exists?
     except DomainError as exc:
         await _refuse(ws, exc)
         return
@@ -137,16 +138,19 @@ async def customer_stream(
     try:
         await ws.accept()
         replayer = _Replayer(ws, container, conversation_id, start, include_internal=False)
-        await ws.send_json(await _status_frame(container, conversation_id, conversation.status))
+        status = _StatusSender(ws, container, conversation_id)
+        await status.send()
         await replayer.catch_up()
 
         async def handle(event: DomainEvent | None, _text: str | None) -> None:
+            if not isinstance(event, ConversationEvent):
+                return
+            mine = event.conversation_id == conversation_id
             if isinstance(event, MessageCreated):
-                await replayer.on_message(event)
-            elif isinstance(event, ConversationEvent):
-                await ws.send_json(
-                    await _status_frame(container, conversation_id, event.status, event)
-                )
+                if mine:
+                    await replayer.on_message(event)
+            elif mine or status.waiting:
+                await status.send(event)
 
         await _pump(ws, subscription, handle)
     except WebSocketDisconnect:
@@ -158,19 +162,37 @@ async def customer_stream(
                 await ws.close()
 
 
-async def _status_frame(
-    container: Container, conversation_id: str, status: str, event: ConversationEvent | None = None
-) -> dict[str, Any]:
-    conversation = await conv.get_conversation(container.ctx, conversation_id)
-    position = await conv.queue_position(container.ctx, conversation)
-    return {
-        "type": "status",
-        "event": event.name if event else None,
-        "status": conversation.status.value,
-        "handover_reason": conversation.handover_reason,
-        "queue_position": position,
-        "offer": conversation.overflow_offer if position is not None else None,
-    }
+class _StatusSender:
+    """Sends the customer's status (with queue position and estimated wait) whenever it
+    changes — also when others ahead in the queue are served — and never the same twice."""
+
+    def __init__(self, ws: WebSocket, container: Container, conversation_id: str) -> None:
+        self.ws = ws
+        self.ctx = container.ctx
+        self.conversation_id = conversation_id
+        self.last: dict[str, Any] | None = None
+
+    @property
+    def waiting(self) -> bool:
+        return self.last is not None and self.last["status"] == "queued"
+
+    async def send(self, event: ConversationEvent | None = None) -> None:
+        conversation = await conv.get_conversation(self.ctx, self.conversation_id)
+        position = await conv.queue_position(self.ctx, conversation)
+        wait = await estimated_wait_s(self.ctx, conversation, position) if position else None
+        state = {
+            "status": conversation.status.value,
+            "handover_reason": conversation.handover_reason,
+            "queue": conversation.queue if position is not None else None,
+            "queue_position": position,
+            "estimated_wait_s": wait,
+            "offer": conversation.overflow_offer if position is not None else None,
+        }
+        if state == self.last:
+            return
+        self.last = state
+        own = event.name if event and event.conversation_id == self.conversation_id else None
+        await self.ws.send_json({"type": "status", "event": own, **state})
 
 
 @router.websocket("/api/v1/agent/stream")
