@@ -167,3 +167,27 @@ def test_the_agent_still_sees_the_customer_when_the_order_system_is_down(
     assert found.json()["customer"]["external_id"] == "stu-1002"
     assert found.json()["orders"] == []
     assert "maintenance" in found.json()["business_error"]
+
+
+def test_an_agent_hands_the_conversation_back_to_the_bot(
+    client: TestClient, database_url: str
+) -> None:
+    create_agent(database_url, "back@example.com")
+    agent = login(client, "back@example.com")
+    customer = start_customer(client)
+    customer.ask_for_human()
+    agent.take(customer.conversation_id)
+    back = agent.call(
+        "POST",
+        f"/conversations/{customer.conversation_id}/transfer",
+        json={"to_bot": True, "note": "只剩查询配送费的问题"},
+    )
+    assert back.status_code == 200, back.text
+    assert (back.json()["status"], back.json()["assignee_id"]) == ("bot", None)
+    assert customer.status()["status"] == "bot"
+    both = agent.call(
+        "POST",
+        f"/conversations/{customer.conversation_id}/transfer",
+        json={"to_bot": True, "to_queue": "general"},
+    )
+    assert both.status_code == 422

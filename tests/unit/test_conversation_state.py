@@ -121,6 +121,8 @@ def _apply(c: Conversation, action: str) -> None:
             c.transfer_to_agent("b", note=None, now=NOW)
         case "to_queue":
             c.transfer_to_queue("general", note=None, now=NOW)
+        case "to_bot":
+            c.hand_back(note=None, now=NOW)
         case "resolve":
             c.resolve(by="a", now=NOW)
         case "abandon":

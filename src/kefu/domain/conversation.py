@@ -43,6 +43,7 @@ _ALLOWED_FROM: dict[str, frozenset[Status]] = {
     "abandon": frozenset({Status.BOT, Status.QUEUED}),
     "reopen": frozenset({Status.RESOLVED, Status.ABANDONED}),
     "book_callback": frozenset({Status.QUEUED}),
+    "hand_back": frozenset({Status.QUEUED, Status.ASSIGNED}),
 }
 
 
@@ -172,6 +173,16 @@ class Conversation:
         self._restart_clocks(now)
         self._record_transfer(previous, None, self.queue, note, now)
         self._record_queued(now)
+
+    def hand_back(self, *, note: str | None, now: datetime) -> None:
+        """An agent gives the conversation back to the bot (the customer's remaining
+        questions are ones it can answer); the bot may speak again."""
+        self._check("hand_back")
+        previous = self.assignee_id
+        self.assignee_id = None
+        self.overflow_offer = None
+        self._move(Status.BOT, now)
+        self._record_transfer(previous, None, None, note, now)
 
     def resolve(self, *, by: str, now: datetime) -> None:
         """`by` is "bot", "customer" or the id of the agent who resolved it."""

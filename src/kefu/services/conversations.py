@@ -287,16 +287,19 @@ async def transfer(
     *,
     to_agent_id: str | None = None,
     to_queue: str | None = None,
+    to_bot: bool = False,
     note: str | None = None,
 ) -> Conversation:
-    if (to_agent_id is None) == (to_queue is None):
-        raise InvalidInput("give exactly one of to_agent_id or to_queue")
+    if [to_agent_id is not None, to_queue is not None, to_bot].count(True) != 1:
+        raise InvalidInput("give exactly one of to_agent_id, to_queue or to_bot")
     if note is not None:
         note = check_text(note)
     async with ctx.uow() as uow:
         conversation = await _load(uow, conversation_id, for_update=True)
         _check_handles(agent, conversation)
-        if to_agent_id is not None:
+        if to_bot:
+            conversation.hand_back(note=note, now=ctx.clock())
+        elif to_agent_id is not None:
             target = await uow.agents.get(to_agent_id)
             if target is None or not target.active or target.account_id != agent.account_id:
                 raise NotFound(f"no active agent {to_agent_id}")

@@ -226,6 +226,7 @@ class PresenceIn(RequestBody):
 class TransferIn(RequestBody):
     to_agent_id: str | None = None
     to_queue: str | None = Field(default=None, max_length=64)
+    to_bot: bool = Field(default=False, description="Give the conversation back to the bot")
     note: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
 
 

@@ -124,6 +124,7 @@ async def transfer(
         conversation_id,
         to_agent_id=body.to_agent_id,
         to_queue=body.to_queue,
+        to_bot=body.to_bot,
         note=body.note,
     )
     return ConversationOut.of(c)
