@@ -135,3 +135,16 @@ async def _make_agent(database_url: str, email: str, role: Role) -> Agent:
         )
     finally:
         await container.stop()
+
+
+async def test_a_queue_with_its_own_targets_is_held_to_them(
+    container: Container, clock: FrozenClock
+) -> None:
+    from kefu.services.queues import put_config
+
+    sla = {"first_response_s": 30, "resolution_s": 600, "warn_at": 0.5}
+    await put_config(container.ctx, "general", {"sla": sla})
+    await waiting(container)
+    clock.advance(15)
+    [warning] = await tick(container.ctx, POLICY)
+    assert (warning.name, warning.policy_id) == ("sla.warning", "queue:general")

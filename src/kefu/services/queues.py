@@ -19,6 +19,7 @@ from kefu.routing import (
     QueueConfig,
     Strategy,
 )
+from kefu.routing.sla import SlaPolicy
 from kefu.services.context import ServiceContext
 from kefu.services.tenancy import ensure_account
 
@@ -66,6 +67,25 @@ def _hours(data: dict[str, Any]) -> BusinessHours:
     return BusinessHours.build(data.get("timezone", "Asia/Shanghai"), weekly, holidays=holidays)
 
 
+def queue_sla_policies(settings: dict[str, dict[str, Any]]) -> dict[str, SlaPolicy]:
+    """Queues whose settings carry their own SLA targets."""
+    return {name: _sla(name, data["sla"]) for name, data in settings.items() if data.get("sla")}
+
+
+def _sla(name: str, data: dict[str, Any]) -> SlaPolicy:
+    try:
+        return SlaPolicy(
+            id=f"queue:{name}",
+            first_response_s=float(data["first_response_s"]),
+            resolution_s=float(data["resolution_s"]),
+            warn_at=float(data.get("warn_at", 0.8)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidInput):
+            raise
+        raise InvalidInput(f"queue {name}: SLA needs first_response_s and resolution_s") from exc
+
+
 async def queue_catalog(
     ctx: ServiceContext, account_id: str = DEFAULT_ACCOUNT_ID
 ) -> dict[str, QueueConfig]:
@@ -86,6 +106,7 @@ async def put_config(
     ctx: ServiceContext, name: str, data: dict[str, Any], account_id: str = DEFAULT_ACCOUNT_ID
 ) -> QueueConfig:
     config = parse_config(name, data)  # refuse before storing
+    queue_sla_policies({name: data})
     async with ctx.uow() as uow:
         await ensure_account(uow, account_id)
         await uow.queues.put(account_id, name, data, ctx.clock())

@@ -19,6 +19,7 @@ from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.routing.sla import SlaEvent as DueEvent
 from kefu.routing.sla import SlaEventKind, SlaPolicy, due_events
 from kefu.services.context import ServiceContext
+from kefu.services.queues import queue_sla_policies
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +42,19 @@ async def tick(
         )
         timed = [c for c in open_ones if c.queued_at is not None]
         seen = await uow.sla.announced([c.id for c in timed])
+        per_queue = queue_sla_policies(await uow.queues.list(account_id))
         for conversation in timed:
-            for due in _due(policy, conversation, now):
+            applies = per_queue.get(conversation.queue, policy)
+            for due in _due(applies, conversation, now):
                 key = (conversation.id, due.kind.value, due.target.value, due.at)
-                if key in seen or not await uow.sla.claim(key, policy.id):
+                if key in seen or not await uow.sla.claim(key, applies.id):
                     continue
                 announced.append(
                     _EVENT_CLASS[due.kind](
                         occurred_at=now,
                         conversation_id=conversation.id,
                         target=due.target.value,
-                        policy_id=policy.id,
+                        policy_id=applies.id,
                         scheduled_at=due.at,
                         queue=conversation.queue,
                         assignee_id=conversation.assignee_id,

@@ -292,6 +292,12 @@ class BusinessHoursIn(RequestBody):
     holidays: list[str] = Field(default_factory=list, description="ISO dates")
 
 
+class SlaSettingsIn(RequestBody):
+    first_response_s: float = Field(gt=0, description="First human reply due after queueing")
+    resolution_s: float = Field(gt=0, description="Resolution due after queueing")
+    warn_at: float = Field(default=0.8, gt=0, lt=1, description="Warn at this share")
+
+
 class QueueSettingsIn(RequestBody):
     skills: list[str] | None = None
     language: Literal["zh", "en"] | None = None
@@ -299,6 +305,7 @@ class QueueSettingsIn(RequestBody):
     overflow: list[OverflowRuleIn] = Field(default_factory=list)
     hours: BusinessHoursIn | None = None
     after_hours: Literal["leave_message", "offer_callback"] = "leave_message"
+    sla: SlaSettingsIn | None = Field(default=None, description="Overrides the default SLA")
 
 
 class QueueSettingsOut(QueueSettingsIn):
