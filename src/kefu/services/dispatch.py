@@ -20,12 +20,12 @@ from kefu.domain.agent import Agent, Presence
 from kefu.domain.conversation import Conversation, Status
 from kefu.domain.events import DomainEvent
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
-from kefu.routing import AgentState, WaitingItem, plan_assignments
+from kefu.routing import AgentState, QueueConfig, WaitingItem, plan_assignments
 from kefu.routing import Presence as RoutingPresence
 from kefu.routing.estimate import DEFAULT_HANDLING_S, estimate_wait_s, serving_capacity
 from kefu.routing.priority import Tier, tier_of
 from kefu.services.context import ServiceContext
-from kefu.services.queues import default_config, get_config, queue_catalog
+from kefu.services.queues import default_config, get_config, parse_config
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ TRIGGERS = frozenset(
         "agent.presence_changed",
     }
 )
+
+BACKLOG_PER_SEAT = 20
 
 # Stored on the conversation so that the queue position agrees with routing's order.
 TIER_PRIORITY = {Tier.PROTECTED: 90, Tier.VIP: 60, Tier.UPSET: 30, Tier.STANDARD: 0}
@@ -79,42 +81,65 @@ def agent_state(agent: Agent, assigned: int, last_assigned_at: datetime | None) 
 
 
 async def dispatch_once(ctx: ServiceContext, account_id: str = DEFAULT_ACCOUNT_ID) -> int:
-    """Plans assignments for everyone waiting and carries them out; returns how many."""
+    """Plans assignments for everyone waiting and carries them out; returns how many.
+
+    Only agents with a free seat take part, and only the queues they can serve are read:
+    when the whole team is busy (the usual state at a peak) a pass costs two small queries.
+    """
     async with ctx.uow() as uow:
-        waiting = await uow.conversations.list(account_id, statuses=[Status.QUEUED], limit=10_000)
+        workload = await uow.conversations.workload(account_id)
+        free: list[AgentState] = []
+        for agent in await uow.agents.list(account_id):
+            load = workload.get(agent.id)
+            assigned = load.assigned if load else 0
+            if (
+                agent.active
+                and agent.presence is Presence.ONLINE
+                and assigned < agent.max_concurrent
+            ):
+                free.append(agent_state(agent, assigned, load.last_assigned_at if load else None))
+        if not free:
+            return 0
+        catalog = {
+            name: parse_config(name, data)
+            for name, data in (await uow.queues.list(account_id)).items()
+        }
+        servable = _servable_queues(free, catalog)
+        # The most urgent few per free seat are enough: whoever is further back cannot be
+        # reached before those ahead, and the next pass comes with the next event.
+        seats = sum(int(a.free_capacity) for a in free)
+        waiting = await uow.conversations.list(
+            account_id,
+            statuses=[Status.QUEUED],
+            queues=sorted(servable),
+            limit=min(10_000, BACKLOG_PER_SEAT * seats + 100),
+            queue_order=True,
+        )
         if not waiting:
             return 0
-        agents = [
-            a
-            for a in await uow.agents.list(account_id)
-            if a.active and a.presence is Presence.ONLINE
-        ]
-        if not agents:
-            return 0
-        workload = await uow.conversations.workload(account_id)
         customers = {
-            c.id: c for c in await uow.customers.get_many([w.customer_id for w in waiting])
+            c.id: c for c in await uow.customers.get_many(list({w.customer_id for w in waiting}))
         }
     items = [
         waiting_item(c, customers[c.customer_id].tags if c.customer_id in customers else [])
         for c in waiting
     ]
-    states = []
-    for agent in agents:
-        load = workload.get(agent.id)
-        states.append(
-            agent_state(
-                agent, load.assigned if load else 0, load.last_assigned_at if load else None
-            )
-        )
-    catalog = await queue_catalog(ctx, account_id)
     queues = {item.queue: catalog.get(item.queue) or default_config(item.queue) for item in items}
-    plan = plan_assignments(items, states, queues, ctx.clock())
+    plan = plan_assignments(items, free, queues, ctx.clock())
     done = 0
     for assignment in plan:
         if await offer(ctx, assignment.conversation_id, assignment.agent_id):
             done += 1
     return done
+
+
+def _servable_queues(free: list[AgentState], catalog: dict[str, QueueConfig]) -> set[str]:
+    """Names of the queues at least one of these agents has the skills for."""
+    names = {"general"}
+    for agent in free:
+        names.update(agent.skills)
+        names.update(name for name, queue in catalog.items() if queue.skills <= agent.skills)
+    return names
 
 
 async def offer(ctx: ServiceContext, conversation_id: str, agent_id: str) -> bool:

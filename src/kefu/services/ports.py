@@ -96,7 +96,10 @@ class ConversationRepository(Protocol):
         queues: Iterable[str] | None = None,
         assignee_id: str | None = None,
         limit: int = 100,
-    ) -> list[Conversation]: ...
+        queue_order: bool = False,
+    ) -> list[Conversation]:
+        """`queue_order`: most urgent first, then who waited longest (else latest activity)."""
+        ...
 
     async def queue_position(self, conversation: Conversation) -> int:
         """1-based place in its queue: higher priority first, then who waited longest."""

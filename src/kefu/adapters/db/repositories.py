@@ -300,6 +300,7 @@ class SqlConversationRepository(_Repository):
         queues: Iterable[str] | None = None,
         assignee_id: str | None = None,
         limit: int = 100,
+        queue_order: bool = False,
     ) -> list[Conversation]:
         c = t.conversations.c
         query = select(t.conversations).where(c.account_id == account_id)
@@ -309,7 +310,11 @@ class SqlConversationRepository(_Repository):
             query = query.where(c.queue.in_(list(queues)))
         if assignee_id is not None:
             query = query.where(c.assignee_id == assignee_id)
-        query = query.order_by(c.priority.desc(), c.updated_at.desc()).limit(limit)
+        if queue_order:
+            query = query.order_by(c.priority.desc(), c.queued_at, c.id)
+        else:
+            query = query.order_by(c.priority.desc(), c.updated_at.desc())
+        query = query.limit(limit)
         return [_conversation(r) for r in (await self._conn.execute(query)).mappings()]
 
     async def queue_position(self, conversation: Conversation) -> int:
