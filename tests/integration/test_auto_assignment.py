@@ -190,3 +190,18 @@ async def test_a_waiting_customer_is_told_roughly_how_long(container: Container)
     assert await assignee(container, first) is not None
     # One seat, taken; the next customer waits about one handling time (5 minutes).
     assert await estimated_wait_s(container.ctx, waiting, 1) == pytest.approx(300)
+
+
+async def test_an_angry_customer_moves_ahead_of_calm_ones(container: Container) -> None:
+    lina = await agent(container, "lina", capacity=1)
+    calm = await waiting_customer(container)
+    started = await conv.start_conversation(container.ctx, CustomerInfo())
+    angry = started.conversation.id
+    await conv.hand_over(container.ctx, angry, reason="negative_emotion", emotion="anger")
+    assert (
+        await conv.queue_position(container.ctx, await conv.get_conversation(container.ctx, angry))
+        == 1
+    )
+    await dispatch_once(container.ctx)
+    assert await assignee(container, angry) == lina
+    assert await assignee(container, calm) is None

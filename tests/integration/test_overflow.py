@@ -42,6 +42,9 @@ def test_past_the_threshold_the_next_customer_is_offered_a_callback_and_books_it
     assert booked.status_code == 201, booked.text
     after = late.status()
     assert (after["queue"], after["offer"]) == ("callback", None)
+    metrics = client.get("/metrics").text
+    assert 'kefu_overflows_total{action="offer_callback"} 1.0' in metrics
+    assert 'kefu_events_total{name="conversation.handed_over"} 4.0' in metrics
     listed = lead.client.get("/api/v1/admin/callbacks", headers=lead.auth).json()
     assert [(c["conversation_id"], c["phone"]) for c in listed] == [
         (late.conversation_id, "138 0000 1234")

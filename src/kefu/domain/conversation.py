@@ -82,6 +82,7 @@ class Conversation:
     resolved_at: datetime | None = None
     first_response_at: datetime | None = None
     overflow_offer: str | None = None
+    emotion: str | None = None
     last_seq: int = 0
     reopen_count: int = 0
     had_human: bool = False

@@ -210,10 +210,12 @@ async def hand_over(
     queue: str = "general",
     priority: int = 0,
     simple_intent: bool = False,
+    emotion: str | None = None,
 ) -> Conversation:
     """Queues the conversation for a human, unless the queue's overflow rules send this
     customer another way (a callback offer, a spill-over queue, back to the bot while busy).
-    `simple_intent` tells overflow the question is one the bot can answer alone."""
+    `simple_intent` tells overflow the question is one the bot can answer alone; `emotion`
+    (a `kefu.nlu` category such as anger or anxiety) moves an upset customer ahead."""
     current = await get_conversation(ctx, conversation_id)
     config = await get_config(ctx, check_name(queue, "queue"), current.account_id)
     stats = await overflow.queue_stats(ctx, config, current.account_id, current.language)
@@ -223,6 +225,8 @@ async def hand_over(
         customer = await uow.customers.get(conversation.customer_id)
         tags = customer.tags if customer else []
         now = ctx.clock()
+        if emotion is not None:
+            conversation.emotion = check_name(emotion, "emotion")
         decision = overflow.decide(
             config, stats, conversation, tags, simple_intent=simple_intent, now=now
         )

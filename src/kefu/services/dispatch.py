@@ -47,25 +47,19 @@ TIER_PRIORITY = {Tier.PROTECTED: 90, Tier.VIP: 60, Tier.UPSET: 30, Tier.STANDARD
 
 
 def waiting_item(conversation: Conversation, tags: list[str]) -> WaitingItem:
-    assert conversation.queued_at is not None
     return WaitingItem(
         conversation_id=conversation.id,
         queue=conversation.queue,
-        queued_at=conversation.queued_at,
+        queued_at=conversation.queued_at or conversation.created_at,
         channel=conversation.channel,
         language=conversation.language,
         tags=frozenset(tags),
+        emotion=conversation.emotion or "neutral",
     )
 
 
 def priority_for(conversation: Conversation, tags: list[str]) -> int:
-    item = WaitingItem(
-        conversation_id=conversation.id,
-        queue=conversation.queue,
-        queued_at=conversation.queued_at or conversation.created_at,
-        tags=frozenset(tags),
-    )
-    return TIER_PRIORITY[tier_of(item)]
+    return TIER_PRIORITY[tier_of(waiting_item(conversation, tags))]
 
 
 def agent_state(agent: Agent, assigned: int, last_assigned_at: datetime | None) -> AgentState:

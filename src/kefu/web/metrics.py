@@ -10,7 +10,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kefu.domain.events import DomainEvent, MessageCreated
+from kefu.domain.events import ConversationOverflowed, DomainEvent, MessageCreated
 from kefu.web.hub import Hub
 
 
@@ -48,12 +48,21 @@ class Metrics:
         self.messages = Counter(
             "kefu_messages", "Messages created, by sender", ["sender"], registry=self.registry
         )
+        self.overflows = Counter(
+            "kefu_overflows",
+            "Customers diverted at hand-over, by action (divide by conversation.handed_over "
+            "events for the diverted share)",
+            ["action"],
+            registry=self.registry,
+        )
         self.registry.register(_LiveGauges(hub))
 
     async def on_event(self, event: DomainEvent) -> None:
         self.events.labels(event.name).inc()
         if isinstance(event, MessageCreated):
             self.messages.labels(event.sender).inc()
+        elif isinstance(event, ConversationOverflowed):
+            self.overflows.labels(event.action).inc()
 
 
 class MetricsMiddleware:

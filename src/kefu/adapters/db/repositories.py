@@ -222,6 +222,7 @@ _CONVERSATION_FIELDS = (
     "resolved_at",
     "first_response_at",
     "overflow_offer",
+    "emotion",
     "last_seq",
     "reopen_count",
     "had_human",

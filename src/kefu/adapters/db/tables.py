@@ -120,6 +120,7 @@ conversations = Table(
     Column("resolved_at", UtcDateTime),
     Column("first_response_at", UtcDateTime),
     Column("overflow_offer", String(32)),
+    Column("emotion", String(16)),
     Column("last_seq", Integer, nullable=False),
     Column("reopen_count", Integer, nullable=False),
     Column("had_human", Boolean, nullable=False),
