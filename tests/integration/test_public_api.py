@@ -167,3 +167,16 @@ def test_an_oversized_body_is_refused_before_parsing(client: TestClient) -> None
     response = client.post("/api/v1/public/conversations", content=b"x" * 300_000)
     assert response.status_code == 413
     assert "larger than" in _error(response)
+
+
+def test_a_customer_who_gives_up_while_waiting_is_counted_as_abandoned(client: TestClient) -> None:
+    customer = start_customer(client)
+    customer.ask_for_human()
+    url = f"/api/v1/public/conversations/{customer.conversation_id}/close"
+    closed = client.post(url, headers=customer.auth)
+    assert closed.status_code == 200, closed.text
+    assert (closed.json()["status"], closed.json()["queue_position"]) == ("abandoned", None)
+    assert client.post(url, headers=customer.auth).json()["status"] == "abandoned"
+    customer.say("还在吗？")  # coming back reopens it
+    assert customer.status()["status"] == "bot"
+    assert client.post(url).status_code == 401

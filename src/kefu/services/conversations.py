@@ -328,6 +328,21 @@ async def resolve(ctx: ServiceContext, conversation_id: str, *, by: Agent | str)
         return await _save(uow, conversation)
 
 
+async def close_by_customer(ctx: ServiceContext, conversation_id: str) -> Conversation:
+    """The customer ends the chat: while still with the bot or waiting that is an
+    abandonment (they gave up), with an agent it is a resolution by the customer.
+    Closing an already closed conversation changes nothing."""
+    async with ctx.uow() as uow:
+        conversation = await _load(uow, conversation_id, for_update=True)
+        if not conversation.is_open:
+            return conversation
+        if conversation.status is Status.ASSIGNED:
+            conversation.resolve(by="customer", now=ctx.clock())
+        else:
+            conversation.abandon(now=ctx.clock())
+        return await _save(uow, conversation)
+
+
 async def abandon(ctx: ServiceContext, conversation_id: str) -> Conversation:
     async with ctx.uow() as uow:
         conversation = await _load(uow, conversation_id, for_update=True)

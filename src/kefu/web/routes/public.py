@@ -164,3 +164,12 @@ async def book_callback(
         preferred_time=request.preferred_time,
         created_at=request.created_at,
     )
+
+
+@router.post("/conversations/{conversation_id}/close", response_model=PublicConversationOut)
+async def close(
+    conversation_id: str, ctx: CtxDep, tokens: TokensDep, _customer: CustomerDep
+) -> PublicConversationOut:
+    """The customer ends the chat (closing the widget, say). Writing again reopens it."""
+    await conv.close_by_customer(ctx, conversation_id)
+    return await conversation_status(conversation_id, ctx, tokens, None, None)
