@@ -19,7 +19,7 @@ from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.routing import OverflowAction
 from kefu.services import overflow
 from kefu.services.context import ServiceContext
-from kefu.services.dispatch import priority_for
+from kefu.services.dispatch import estimated_wait_s, priority_for
 from kefu.services.message_writer import NewMessage, write_batch
 from kefu.services.ports import DuplicateKey, UnitOfWork
 from kefu.services.queues import CALLBACK_QUEUE, get_config
@@ -420,3 +420,37 @@ async def _save(uow: UnitOfWork, conversation: Conversation) -> Conversation:
     uow.record(conversation.take_events())
     await uow.commit()
     return conversation
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    """What a customer is shown about their conversation: the same over HTTP and the stream."""
+
+    conversation: Conversation
+    queue: str | None
+    queue_position: int | None
+    estimated_wait_s: float | None
+    offer: str | None
+
+    def status_fields(self) -> dict[str, object]:
+        return {
+            "status": self.conversation.status.value,
+            "handover_reason": self.conversation.handover_reason,
+            "queue": self.queue,
+            "queue_position": self.queue_position,
+            "estimated_wait_s": self.estimated_wait_s,
+            "offer": self.offer,
+        }
+
+
+async def customer_view(ctx: ServiceContext, conversation_id: str) -> CustomerView:
+    conversation = await get_conversation(ctx, conversation_id)
+    waiting = conversation.status is Status.QUEUED
+    position = await queue_position(ctx, conversation) if waiting else None
+    return CustomerView(
+        conversation=conversation,
+        queue=conversation.queue if waiting else None,
+        queue_position=position,
+        estimated_wait_s=await estimated_wait_s(ctx, conversation, position) if position else None,
+        offer=conversation.overflow_offer if waiting else None,
+    )

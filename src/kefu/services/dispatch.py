@@ -25,6 +25,7 @@ from kefu.routing import Presence as RoutingPresence
 from kefu.routing.estimate import DEFAULT_HANDLING_S, estimate_wait_s, serving_capacity
 from kefu.routing.priority import Tier, tier_of
 from kefu.services.context import ServiceContext
+from kefu.services.ports import UnitOfWork
 from kefu.services.queues import default_config, get_config, parse_config
 
 log = logging.getLogger(__name__)
@@ -81,17 +82,11 @@ async def dispatch_once(ctx: ServiceContext, account_id: str = DEFAULT_ACCOUNT_I
     when the whole team is busy (the usual state at a peak) a pass costs two small queries.
     """
     async with ctx.uow() as uow:
-        workload = await uow.conversations.workload(account_id)
-        free: list[AgentState] = []
-        for agent in await uow.agents.list(account_id):
-            load = workload.get(agent.id)
-            assigned = load.assigned if load else 0
-            if (
-                agent.active
-                and agent.presence is Presence.ONLINE
-                and assigned < agent.max_concurrent
-            ):
-                free.append(agent_state(agent, assigned, load.last_assigned_at if load else None))
+        free = [
+            a
+            for a in await team(uow, account_id)
+            if a.presence is RoutingPresence.ONLINE and a.load < a.max_concurrent
+        ]
         if not free:
             return 0
         catalog = {
@@ -193,20 +188,34 @@ class Dispatcher:
                 log.exception("dispatching failed; trying again on the next wake-up")
 
 
+async def team(uow: UnitOfWork, account_id: str) -> list[AgentState]:
+    """Every active agent as routing sees them: presence, skills and current load."""
+    workload = await uow.conversations.workload(account_id)
+    states = []
+    for agent in await uow.agents.list(account_id):
+        if agent.active:
+            load = workload.get(agent.id)
+            states.append(
+                agent_state(
+                    agent, load.assigned if load else 0, load.last_assigned_at if load else None
+                )
+            )
+    return states
+
+
+def wait_s(position: int, config: QueueConfig, agents: list[AgentState], language: str) -> float:
+    """Estimated wait at `position`; infinite when nobody who serves the queue is online."""
+    capacity = serving_capacity(config, agents, language)
+    return estimate_wait_s(position, capacity, DEFAULT_HANDLING_S)
+
+
 async def estimated_wait_s(
     ctx: ServiceContext, conversation: Conversation, position: int
 ) -> float | None:
     """Seconds until an agent is likely free for this customer; None when nobody who
     could serve the queue is online (the customer is told that instead of a number)."""
     async with ctx.uow() as uow:
-        agents = await uow.agents.list(conversation.account_id)
-        workload = await uow.conversations.workload(conversation.account_id)
-    states = [
-        agent_state(a, workload[a.id].assigned if a.id in workload else 0, None)
-        for a in agents
-        if a.active
-    ]
+        agents = await team(uow, conversation.account_id)
     config = await get_config(ctx, conversation.queue, conversation.account_id)
-    capacity = serving_capacity(config, states, conversation.language)
-    wait = estimate_wait_s(position, capacity, DEFAULT_HANDLING_S)
+    wait = wait_s(position, config, agents, conversation.language)
     return None if math.isinf(wait) else wait

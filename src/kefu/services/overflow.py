@@ -18,9 +18,8 @@ from kefu.routing import (
     decide_for_queue,
     decide_outside_hours,
 )
-from kefu.routing.estimate import DEFAULT_HANDLING_S, estimate_wait_s, serving_capacity
 from kefu.services.context import ServiceContext
-from kefu.services.dispatch import agent_state
+from kefu.services.dispatch import team, wait_s
 
 BUSY_REPLY = {
     "zh": "现在咨询的人比较多，人工客服需要等待较长时间。"
@@ -36,15 +35,8 @@ async def queue_stats(
     """How many wait in the queue now, and how long the next one would wait."""
     async with ctx.uow() as uow:
         waiting = (await uow.conversations.count_by_queue(account_id)).get(config.name, 0)
-        agents = await uow.agents.list(account_id)
-        workload = await uow.conversations.workload(account_id)
-    states = [
-        agent_state(a, workload[a.id].assigned if a.id in workload else 0, None)
-        for a in agents
-        if a.active
-    ]
-    capacity = serving_capacity(config, states, language)
-    wait = estimate_wait_s(waiting + 1, capacity, DEFAULT_HANDLING_S)
+        agents = await team(uow, account_id)
+    wait = wait_s(waiting + 1, config, agents, language)
     return QueueStats(config.name, waiting, wait)
 
 

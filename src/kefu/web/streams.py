@@ -20,7 +20,6 @@ from kefu.bootstrap import Container
 from kefu.domain.errors import AuthenticationFailed, DomainError, InvalidInput
 from kefu.domain.events import ConversationEvent, DomainEvent, MessageCreated
 from kefu.services import conversations as conv
-from kefu.services.dispatch import estimated_wait_s
 from kefu.web.deps import agent_from_token, check_customer
 from kefu.web.errors import status_for
 from kefu.web.hub import AgentSubscription, Hub, Subscription
@@ -177,17 +176,7 @@ class _StatusSender:
         return self.last is not None and self.last["status"] == "queued"
 
     async def send(self, event: ConversationEvent | None = None) -> None:
-        conversation = await conv.get_conversation(self.ctx, self.conversation_id)
-        position = await conv.queue_position(self.ctx, conversation)
-        wait = await estimated_wait_s(self.ctx, conversation, position) if position else None
-        state = {
-            "status": conversation.status.value,
-            "handover_reason": conversation.handover_reason,
-            "queue": conversation.queue if position is not None else None,
-            "queue_position": position,
-            "estimated_wait_s": wait,
-            "offer": conversation.overflow_offer if position is not None else None,
-        }
+        state = (await conv.customer_view(self.ctx, self.conversation_id)).status_fields()
         if state == self.last:
             return
         self.last = state

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Body, Query, status
 
 from kefu.services import conversations as conv
 from kefu.services.conversations import CustomerInfo
-from kefu.services.dispatch import estimated_wait_s
 from kefu.web.deps import (
     AuthorizationHeader,
     CtxDep,
@@ -78,16 +77,16 @@ async def conversation_status(
     raw = bearer(authorization) or token
     if raw is not None:
         check_customer(tokens, raw, conversation_id)
-    c = await conv.get_conversation(ctx, conversation_id)
-    position = await conv.queue_position(ctx, c)
+    view = await conv.customer_view(ctx, conversation_id)
+    c = view.conversation
     return PublicConversationOut(
         conversation_id=c.id,
         status=c.status.value,
         handover_reason=c.handover_reason,
-        queue=c.queue if c.status.value == "queued" else None,
-        queue_position=position,
-        estimated_wait_s=await estimated_wait_s(ctx, c, position) if position else None,
-        offer=c.overflow_offer if c.status.value == "queued" else None,
+        queue=view.queue,
+        queue_position=view.queue_position,
+        estimated_wait_s=view.estimated_wait_s,
+        offer=view.offer,
         language=c.language,
         channel=c.channel,
         entry_point=c.entry_point,
