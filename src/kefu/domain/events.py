@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -184,3 +184,19 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         SlaEscalated,
     )
 }
+
+
+_E = TypeVar("_E", bound=type[DomainEvent])
+
+
+def register_event(cls: _E) -> _E:
+    """Add a feature package's event to the catalogue, so buses and streams can decode it.
+
+    Feature packages (bot, knowledge, assist, ops) declare their events next to their code and
+    decorate them with this instead of editing this module.
+    """
+    known = EVENT_TYPES.get(cls.name)
+    if known is not None and known is not cls:
+        raise ValueError(f"event name {cls.name!r} is already taken by {known.__qualname__}")
+    EVENT_TYPES[cls.name] = cls
+    return cls
