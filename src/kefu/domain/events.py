@@ -7,7 +7,7 @@ clients. Payload fields are plain values so every event serialises to JSON and b
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -16,9 +16,6 @@ from typing import Any, ClassVar, TypeVar
 class DomainEvent:
     name: ClassVar[str] = "event"
     occurred_at: datetime
-
-    def payload(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -51,6 +48,7 @@ class MessageCreated(ConversationEvent):
     author_id: str | None
     client_id: str | None
     created_at: datetime
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from kefu.domain.errors import InvalidInput
 
@@ -30,6 +31,9 @@ class Message:
     client_id: str | None = None
     internal: bool = False
     author_id: str | None = None
+    #: Structured content beside the text: a bot's choices, cards and suggestions, or the
+    #: button a customer pressed. Plain JSON values only.
+    payload: dict[str, Any] | None = None
 
     @property
     def visible_to_customer(self) -> bool:

@@ -7,6 +7,7 @@ events; the unit of work publishes them after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from kefu.domain.agent import Agent
 from kefu.domain.callback import CallbackRequest
@@ -140,19 +141,50 @@ async def list_messages(
 
 
 async def post_customer_message(
-    ctx: ServiceContext, conversation_id: str, text: str, client_id: str | None
+    ctx: ServiceContext,
+    conversation_id: str,
+    text: str,
+    client_id: str | None,
+    *,
+    action: dict[str, Any] | None = None,
 ) -> Message:
-    """Stores what the customer wrote, exactly once per `client_id`.
+    """Stores what the customer wrote, exactly once per `client_id`; `action` is the button
+    behind it, if any (`{"type": "choice", "value": ...}`).
 
     Writing into a closed conversation reopens it: the customer is not done yet.
     """
     return await _post(
-        ctx, conversation_id, Sender.CUSTOMER, text, client_id, author_id=None, internal=False
+        ctx,
+        conversation_id,
+        Sender.CUSTOMER,
+        text,
+        client_id,
+        author_id=None,
+        internal=False,
+        payload={"action": action} if action else None,
     )
 
 
-async def post_bot_message(ctx: ServiceContext, conversation_id: str, text: str) -> Message:
-    return await _post(ctx, conversation_id, Sender.BOT, text, None, author_id=None, internal=False)
+async def post_bot_message(
+    ctx: ServiceContext,
+    conversation_id: str,
+    text: str,
+    *,
+    payload: dict[str, Any] | None = None,
+    client_id: str | None = None,
+) -> Message:
+    """A bot reply; `payload` carries its choices, cards and suggestions. A `client_id`
+    makes the reply idempotent (the bot keys it on the customer message it answers)."""
+    return await _post(
+        ctx,
+        conversation_id,
+        Sender.BOT,
+        text,
+        client_id,
+        author_id=None,
+        internal=False,
+        payload=payload,
+    )
 
 
 async def post_agent_message(
@@ -185,6 +217,7 @@ async def _post(
     *,
     author_id: str | None,
     internal: bool,
+    payload: dict[str, Any] | None = None,
 ) -> Message:
     item = NewMessage(
         conversation_id=conversation_id,
@@ -193,6 +226,7 @@ async def _post(
         client_id=check_client_id(client_id),
         author_id=author_id,
         internal=internal,
+        payload=payload,
     )
     if ctx.writer is not None:
         return await ctx.writer.submit(item)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from kefu.domain.clock import Clock
 from kefu.domain.conversation import Conversation
@@ -34,6 +35,7 @@ class NewMessage:
     client_id: str | None = None
     author_id: str | None = None
     internal: bool = False
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -78,6 +80,7 @@ async def write_batch(
                 client_id=item.client_id,
                 internal=item.internal,
                 author_id=item.author_id,
+                payload=item.payload,
             )
             conversation.updated_at = now
             if item.sender is Sender.AGENT and not item.internal:
@@ -112,6 +115,7 @@ def message_created(message: Message, conversation: Conversation) -> MessageCrea
         author_id=message.author_id,
         client_id=message.client_id,
         created_at=message.created_at,
+        payload=message.payload,
     )
 
 

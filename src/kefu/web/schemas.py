@@ -73,6 +73,18 @@ class MessageIn(RequestBody):
     )
 
 
+class CustomerAction(RequestBody):
+    """The button behind a customer message: a quick reply, a suggested question, a menu
+    node or the human button. The bot reads it instead of guessing from the text."""
+
+    type: Literal["choice", "suggestion", "menu", "human"]
+    value: str = Field(default="", max_length=200)
+
+
+class CustomerMessageIn(MessageIn):
+    action: CustomerAction | None = None
+
+
 class AgentMessageIn(MessageIn):
     internal: bool = Field(
         default=False, description="An internal note, never shown to the customer"
@@ -89,6 +101,7 @@ class MessageOut(BaseModel):
     created_at: datetime
     internal: bool = False
     author_id: str | None = None
+    payload: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, m: Message) -> MessageOut:
@@ -102,6 +115,7 @@ class MessageOut(BaseModel):
             created_at=m.created_at,
             internal=m.internal,
             author_id=m.author_id,
+            payload=m.payload,
         )
 
 

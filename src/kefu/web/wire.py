@@ -25,6 +25,7 @@ def message_event_frame(event: MessageCreated) -> dict[str, Any]:
         created_at=event.created_at,
         internal=event.internal,
         author_id=event.author_id,
+        payload=event.payload,
     )
     return {"type": "message", "message": out.model_dump(mode="json")}
 

@@ -371,6 +371,7 @@ def _message_values(message: Message) -> dict[str, Any]:
         "internal": message.internal,
         "author_id": message.author_id,
         "created_at": message.created_at,
+        "payload": message.payload,
     }
 
 
@@ -446,6 +447,7 @@ def _message(row: RowMapping) -> Message:
         internal=row["internal"],
         author_id=row["author_id"],
         created_at=row["created_at"],
+        payload=row["payload"],
     )
 
 

@@ -20,8 +20,8 @@ from kefu.web.schemas import (
     MAX_SEQ,
     CallbackIn,
     CallbackOut,
+    CustomerMessageIn,
     HandOverIn,
-    MessageIn,
     MessageOut,
     MessagesOut,
     PublicConversationOut,
@@ -102,11 +102,15 @@ async def conversation_status(
     response_model=MessageOut,
 )
 async def post_message(
-    conversation_id: str, body: MessageIn, ctx: CtxDep, _customer: CustomerDep
+    conversation_id: str, body: CustomerMessageIn, ctx: CtxDep, _customer: CustomerDep
 ) -> MessageOut:
     """Stores the customer's message. Sending the same `client_id` again returns the message
-    stored the first time instead of storing it twice."""
-    message = await conv.post_customer_message(ctx, conversation_id, body.text, body.client_id)
+    stored the first time instead of storing it twice. `action` names the button behind the
+    message (a quick reply, a suggested question, a menu node, the human button)."""
+    action = body.action.model_dump() if body.action else None
+    message = await conv.post_customer_message(
+        ctx, conversation_id, body.text, body.client_id, action=action
+    )
     return MessageOut.of(message)
 
 
