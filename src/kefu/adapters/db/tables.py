@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Dialect,
     ForeignKey,
     Index,
@@ -142,6 +143,7 @@ messages = Table(
     Column("internal", Boolean, nullable=False),
     Column("author_id", String(32)),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("payload", JSON),
     UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
     UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_client"),
 )
@@ -180,4 +182,85 @@ callbacks = Table(
     Column("preferred_time", String(100)),
     Column("note", Text),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- bot ---
+# What the bot understood and did for each customer message: the hand-over card, agent
+# assist and the quality reports read it back.
+bot_turns = Table(
+    "bot_turns",
+    metadata,
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), primary_key=True),
+    Column("message_seq", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("intent", String(64), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("is_oos", Boolean, nullable=False),
+    Column("category", String(64)),
+    Column("emotion_index", Integer, nullable=False),
+    Column("emotion_category", String(16), nullable=False),
+    Column("entities", JSON, nullable=False),
+    Column("knowledge_id", String(64)),
+    Column("outcome", String(16), nullable=False),
+    Column("reply_text", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# The bot's working memory per conversation (current flow, slots, counters) as one document.
+bot_states = Table(
+    "bot_states",
+    metadata,
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Hand-over rules and thresholds per account, edited by admins; validated by kefu.bot.
+bot_settings = Table(
+    "bot_settings",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.id"), primary_key=True),
+    Column("rules", JSON, nullable=False),
+    Column("updated_by", String(32)),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Replies the bot drafted for intents that need a human's approval before they are sent.
+bot_drafts = Table(
+    "bot_drafts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), nullable=False),
+    Column("message_seq", Integer, nullable=False),
+    Column("intent", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("payload", JSON),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(32)),
+    Column("final_text", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),
+    Index("ix_bot_drafts_status", "status"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), primary_key=True),
+    Column("score", Integer, nullable=False),
+    Column("comment", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- ui ---
+# Account-wide settings edited in the admin UI (retention, say), one JSON document per key.
+account_settings = Table(
+    "account_settings",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.id"), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_by", String(32)),
+    Column("updated_at", UtcDateTime, nullable=False),
 )
