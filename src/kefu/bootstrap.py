@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -10,10 +11,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from kefu.adapters.bus.memory import InMemoryBus
 from kefu.adapters.bus.redis import RedisBus
 from kefu.adapters.business import build_business_system
+from kefu.adapters.db.assist_store import SqlAssistStore
+from kefu.adapters.db.bot_store import SqlBotStore
 from kefu.adapters.db.engine import create_engine, is_sqlite
 from kefu.adapters.db.unit_of_work import SqlUnitOfWorkFactory
+from kefu.assist.cards import CardService, sla_due_by
+from kefu.assist.service import AssistService
+from kefu.bot.service import BotService
 from kefu.domain.business import BusinessSystem
 from kefu.domain.clock import Clock, system_clock
+from kefu.nlu.build import KNOWLEDGE_DIR, MODELS_DIR
+from kefu.nlu.emotion import EmotionClassifier
+from kefu.nlu.engine import NluEngine
+from kefu.nlu.intent import IntentClassifier
+from kefu.nlu.matcher import KnowledgeMatcher
+from kefu.ops.service import LiveOps
+from kefu.ops.wiring import build_live_ops
 from kefu.routing.sla import SlaPolicy
 from kefu.services.context import ServiceContext
 from kefu.services.dispatch import Dispatcher
@@ -31,18 +44,32 @@ class Container:
     business: BusinessSystem
     dispatcher: Dispatcher | None = None
     sla_watch: SlaWatch | None = None
+    nlu: NluEngine | None = None
+    bot: BotService | None = None
+    ops: LiveOps | None = None
+    cards: CardService | None = None
+    assist: AssistService | None = None
     started: bool = field(default=False)
 
     async def start(self) -> None:
         await self.bus.start()
+        if self.bot is not None:
+            self.bus.subscribe(self.bot.on_event, local_only=True)
         if self.dispatcher is not None:
             self.bus.subscribe(self.dispatcher.on_event)
             await self.dispatcher.start()
         if self.sla_watch is not None:
             await self.sla_watch.start()
+        if self.ops is not None:
+            self.bus.subscribe(self.ops.on_event)
+            await self.ops.start(knowledge=getattr(self, "knowledge", None))
         self.started = True
 
     async def stop(self) -> None:
+        if self.ops is not None:
+            await self.ops.stop()
+        if self.bot is not None:
+            await self.bot.drain()
         if self.dispatcher is not None:
             await self.dispatcher.stop()
         if self.sla_watch is not None:
@@ -78,7 +105,14 @@ def build(
     api_key = settings.business_api_key.get_secret_value() if settings.business_api_key else None
     business = build_business_system(settings.business_url, api_key, settings.business_timeout_s)
     ctx = ServiceContext(uow, clock, MessageWriter(uow, clock) if batch_writes else None)
-    return Container(
+    nlu = load_nlu()
+    bot = BotService(ctx, SqlBotStore(engine), nlu, business, bus) if settings.bot_enabled else None
+    cards = CardService(
+        SqlAssistStore(engine), ctx, bus, business, sla_due=sla_due_by(sla_policy(settings))
+    )
+    if bot is not None:
+        bot.cards, bot.card_facts = cards, cards.for_bot
+    container = Container(
         settings=settings,
         engine=engine,
         bus=bus,
@@ -86,6 +120,38 @@ def build(
         business=business,
         dispatcher=Dispatcher(ctx, settings.dispatch_interval_s) if settings.auto_assign else None,
         sla_watch=SlaWatch(ctx, sla_policy(settings)),
+        nlu=nlu,
+        bot=bot,
+        ops=build_live_ops(engine, bus, clock),
+        cards=cards,
+    )
+    container.assist = AssistService(
+        cards.store,
+        ctx,
+        bus,
+        cards,
+        knowledge=lambda: getattr(container, "knowledge", None),
+        nlu=lambda: container.nlu,
+        business=business,
+    )
+    return container
+
+
+@functools.cache
+def _classifiers() -> tuple[IntentClassifier, EmotionClassifier]:
+    # Read-only after loading, so one copy serves every app in the process (tests make many).
+    engine = NluEngine.load_default()
+    return engine.intent, engine.emotion
+
+
+def load_nlu() -> NluEngine:
+    """The language engine with its own knowledge matcher: the knowledge base edits that
+    one live, so it is never shared between containers."""
+    intent, emotion = _classifiers()
+    return NluEngine(
+        intent=intent,
+        emotion=emotion,
+        knowledge=KnowledgeMatcher.load(MODELS_DIR / KNOWLEDGE_DIR),
     )
 
 

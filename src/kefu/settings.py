@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     auto_assign: bool = Field(
         default=True, description="Offer waiting customers to online agents automatically"
     )
+    bot_enabled: bool = Field(
+        default=True,
+        description="The bot greets customers, answers them and hands over to humans",
+    )
     sla_first_response_s: float = Field(
         default=120, gt=0, description="First human reply due this long after queueing"
     )

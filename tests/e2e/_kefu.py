@@ -87,6 +87,8 @@ class KefuServer:
             "KEFU_LOG_JSON": "false",
             "KEFU_LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
+            # Tests of the plumbing count messages exactly; bot tests switch it back on.
+            "KEFU_BOT_ENABLED": "false",
             **self.extra_env,
         }
         self.workdir.mkdir(parents=True, exist_ok=True)

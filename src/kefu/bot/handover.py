@@ -1,0 +1,115 @@
+"""The hand-over policy: given one customer turn, should a human take over, and why?
+
+Pure and configurable (`BotRules`). Rules are checked in a fixed order and the first that
+fires gives the reason recorded on the conversation, so a supervisor can see exactly which
+rule moved each customer to a human.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kefu.bot.memory import BotMemory
+from kefu.bot.rules import BotRules
+
+# Reason codes, as stored on the conversation and shown to agents.
+EXPLICIT_REQUEST = "explicit_request"
+CUSTOMER_CHOICE = "customer_choice"
+REPEATED = "repeated"
+FAILURES = "failures"
+NEGATIVE_EMOTION = "negative_emotion"
+COMPLAINT = "complaint"
+PROTECTED_CUSTOMER = "protected_customer"
+NEVER_BOT_CATEGORY = "never_bot_category"
+VIP = "vip"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One customer message as the policy sees it."""
+
+    text: str
+    intent: str
+    emotion_scores: dict[str, float]
+    customer_tags: Sequence[str] = ()
+    action: str | None = None  # the button pressed, if any
+    category: str | None = None  # knowledge category of the best match
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    reason: str
+    priority: int = 0
+    #: Whether the bot should acknowledge the customer's feelings in its hand-over message.
+    soothe: bool = False
+
+
+def matches_phrase(text: str, phrases: Sequence[str]) -> bool:
+    """Whole-message or word-boundary match: "人工" hands over, "人工智能是什么" does not."""
+    lowered = text.strip().lower()
+    for phrase in phrases:
+        p = phrase.lower()
+        if lowered == p:
+            return True
+        if p.isascii():
+            words = "".join(c if c.isalnum() else " " for c in lowered).split()
+            joined = f" {' '.join(words)} "
+            if f" {p} " in joined and _asks_for(lowered):
+                return True
+        elif p in lowered and (len(p) >= 3 or _asks_for(lowered)):
+            return True
+    return False
+
+
+def _asks_for(text: str) -> bool:
+    cues = ("转", "找", "要", "接", "叫", "请", "给我", "want", "talk", "speak", "need", "get me")
+    return any(c in text for c in cues) or len(text) <= 6
+
+
+def decide(rules: BotRules, turn: Turn, memory: BotMemory) -> Handover | None:
+    """The first rule that fires, or None to let the bot answer. `memory` must already
+    count this turn's intent (the service updates it before asking)."""
+    tags = {t.lower() for t in turn.customer_tags}
+    if turn.action == "human":
+        protected = tags & set(rules.protected_tags)
+        return Handover(PROTECTED_CUSTOMER if protected else CUSTOMER_CHOICE)
+    if turn.intent == "human_agent" or matches_phrase(turn.text, rules.explicit_phrases):
+        return Handover(EXPLICIT_REQUEST)
+    anger = turn.emotion_scores.get("anger", 0.0)
+    complaint = turn.intent == "complaint" or any(w in turn.text for w in rules.complaint_words)
+    if complaint:
+        return Handover(COMPLAINT, rules.complaint_priority, soothe=True)
+    if anger >= rules.anger_handover:
+        return Handover(NEGATIVE_EMOTION, rules.complaint_priority, soothe=True)
+    if memory.anxious_in_row >= 2:
+        return Handover(NEGATIVE_EMOTION, rules.complaint_priority // 2, soothe=True)
+    if turn.intent in rules.never_bot_intents or (
+        turn.category is not None and turn.category in rules.never_bot_categories
+    ):
+        return Handover(NEVER_BOT_CATEGORY)
+    if memory.intent_counts.get(turn.intent, 0) > rules.repeat_limit and turn.intent != "oos":
+        return Handover(REPEATED)
+    return None
+
+
+def after_failure(
+    rules: BotRules, customer_tags: Sequence[str], memory: BotMemory
+) -> Handover | None:
+    """Called once the bot could not answer (already counted in `memory`): rather than
+    say "I don't know" once too often, it hands over. VIPs get a person sooner."""
+    if {t.lower() for t in customer_tags} & set(rules.vip_tags):
+        if memory.failures_in_row >= rules.vip_failure_limit:
+            return Handover(VIP, priority=rules.complaint_priority // 2)
+    if memory.failures_in_row >= rules.failure_limit:
+        return Handover(FAILURES)
+    return None
+
+
+def is_anxious(rules: BotRules, scores: dict[str, float]) -> bool:
+    return scores.get("anxiety", 0.0) >= rules.anxiety_handover
+
+
+def wants_soothing(rules: BotRules, scores: dict[str, float]) -> bool:
+    upset = max(scores.get("anger", 0.0), scores.get("anxiety", 0.0))
+    return upset >= rules.soothe_threshold
