@@ -98,9 +98,9 @@ def after_failure(
 ) -> Handover | None:
     """Called once the bot could not answer (already counted in `memory`): rather than
     say "I don't know" once too often, it hands over. VIPs get a person sooner."""
-    if {t.lower() for t in customer_tags} & set(rules.vip_tags):
-        if memory.failures_in_row >= rules.vip_failure_limit:
-            return Handover(VIP, priority=rules.complaint_priority // 2)
+    vip = {t.lower() for t in customer_tags} & set(rules.vip_tags)
+    if vip and memory.failures_in_row >= rules.vip_failure_limit:
+        return Handover(VIP, priority=rules.complaint_priority // 2)
     if memory.failures_in_row >= rules.failure_limit:
         return Handover(FAILURES)
     return None

@@ -10,8 +10,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
-    Float,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -262,5 +262,150 @@ account_settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", JSON, nullable=False),
     Column("updated_by", String(32)),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# --- knowledge ---
+# An entry is read and written as one validated document (kefu.knowledge.model); the columns
+# beside it exist for look-ups. Every change also appends a row to knowledge_versions.
+knowledge_entries = Table(
+    "knowledge_entries",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)
+
+knowledge_versions = Table(
+    "knowledge_versions",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("entry_id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("action", String(16), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("snapshot", JSON),
+    Column("diff", JSON, nullable=False),
+)
+
+# Self-service menu journeys: one row per open/click/back/exit.
+journey_events = Table(
+    "journey_events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("conversation_id", String(32), nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("node", String(64), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("entry_point", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Suggested questions shown and clicked, with the A/B variant that chose them.
+suggestion_events = Table(
+    "suggestion_events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("conversation_id", String(32), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("variant", String(32), nullable=False),
+    Column("suggestion_id", String(64), nullable=False),
+    Column("knowledge_id", String(64)),
+    Column("position", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- assist ---
+# One hand-over card per conversation, read and written as one document (kefu.assist.card);
+# `version` is the optimistic lock agents' edits check. Every change appends an edit row.
+handover_cards = Table(
+    "handover_cards",
+    metadata,
+    Column("conversation_id", String(32), ForeignKey("conversations.id"), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("card", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+handover_card_edits = Table(
+    "handover_card_edits",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("conversation_id", String(32), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+canned_responses = Table(
+    "canned_responses",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("shortcut", String(32), nullable=False),
+    Column("text_zh", Text, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("created_by", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("account_id", "shortcut", name="uq_canned_responses_account_shortcut"),
+)
+
+assist_usage = Table(
+    "assist_usage",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("conversation_id", String(32), nullable=False, index=True),
+    Column("agent_id", String(32), nullable=False),
+    Column("suggestion_id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("edited", Boolean, nullable=False),
+    Column("message_seq", Integer),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- ops ---
+
+# Knowledge packs drafted on a burst and edited by supervisors; lists of samples and the
+# burst's figures are read with the pack as one document.
+ops_knowledge_packs = Table(
+    "ops_knowledge_packs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("intent", String(64)),
+    Column("category", String(64)),
+    Column("title", String(200), nullable=False),
+    Column("samples", JSON, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("knowledge_id", String(64)),
+    Column("script", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("burst", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", String(32)),
+    Index("ix_ops_knowledge_packs_account_status", "account_id", "status"),
+)
+
+# Alert rules and webhook URLs of an account, read and written as one document.
+ops_settings = Table(
+    "ops_settings",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("config", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
