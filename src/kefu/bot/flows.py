@@ -575,10 +575,38 @@ FLOWS: dict[str, Flow] = {
 FLOW_FOR_INTENT = {name: name for name in FLOWS} | {"delivery_late": "order_status"}
 
 
-def start_state(intent: str, text: str) -> FlowState:
-    state = FlowState(name=FLOW_FOR_INTENT[intent], step="order")
-    if state.name == "change_address" and any(
-        w in text.lower() for w in ("电话", "手机", "phone", "number")
-    ):
+#: Knowledge entries of the demo knowledge base that are really requests to act on an
+#: order. Entries an admin writes opt in with a tag such as `flow.refund`.
+FLOW_FOR_ENTRY = {
+    "order-where": "order_status",
+    "delivery-late": "order_status",
+    "delivery-urge": "order_status",
+    "order-cancel": "cancel_order",
+    "order-change-address": "change_address",
+    "order-change-phone": "change_phone",
+    "refund-how": "refund",
+    "payment-failed": "payment_failed",
+    "payment-pending": "payment_failed",
+    "coupon-not-applied": "coupon",
+    "invoice-how": "invoice",
+    "rider-contact": "rider_contact",
+}
+_PHONE_WORDS = ("电话", "手机", "phone", "number")
+
+
+def flow_for_entry(entry_id: str, tags: Sequence[str]) -> str | None:
+    for tag in tags:
+        if tag.startswith("flow.") and tag[5:] in (*FLOWS, "change_phone"):
+            return tag[5:]
+    return FLOW_FOR_ENTRY.get(entry_id)
+
+
+def start_state(name: str, text: str) -> FlowState:
+    """A new flow by intent or flow name; `change_phone` is the contact flow on the phone."""
+    flow = FLOW_FOR_INTENT.get(name, name)
+    if flow == "change_phone":
+        return FlowState(name="change_address", step="order", slots={"field": "phone"})
+    state = FlowState(name=flow, step="order")
+    if flow == "change_address" and any(w in text.lower() for w in _PHONE_WORDS):
         state.slots["field"] = "phone"
     return state

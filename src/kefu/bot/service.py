@@ -29,6 +29,7 @@ from kefu.bot.flows import (
     FlowContext,
     FlowReply,
     Input,
+    flow_for_entry,
     order_variables,
     start_state,
 )
@@ -111,6 +112,7 @@ class TurnInput:
     action_value: str | None
     customer_ref: str | None
     customer_tags: tuple[str, ...]
+    row: dict[str, Any]  # the turn as stored in bot_turns
 
 
 class BotService:
@@ -230,30 +232,29 @@ class BotService:
         hits = self._match(event.text, language, customer.tags if customer else [])
         top = hits[0] if hits else None
         category = top.entry.category[0].id if top and top.entry.category else None
-        recorded = await self.store.add_turn(
-            {
-                "conversation_id": conversation.id,
-                "message_seq": event.seq,
-                "text": event.text,
-                "language": language,
-                "intent": analysis.intent.label,
-                "confidence": analysis.intent.confidence,
-                "is_oos": analysis.intent.is_oos,
-                "category": category,
-                "emotion_index": analysis.emotion.index,
-                "emotion_category": analysis.emotion.category,
-                "entities": [asdict(e) for e in analysis.entities],
-                "knowledge_id": None,
-                "outcome": "pending" if conversation.status == Status.BOT else "silent",
-                "reply_text": None,
-                "created_at": event.created_at,
-            }
-        )
-        if not recorded:
-            return  # this message was seen before
+        row: dict[str, Any] = {
+            "conversation_id": conversation.id,
+            "message_seq": event.seq,
+            "text": event.text,
+            "language": language,
+            "intent": analysis.intent.label,
+            "confidence": analysis.intent.confidence,
+            "is_oos": analysis.intent.is_oos,
+            "category": category,
+            "emotion_index": analysis.emotion.index,
+            "emotion_category": analysis.emotion.category,
+            "entities": [asdict(e) for e in analysis.entities],
+            "knowledge_id": None,
+            "outcome": "silent",
+            "reply_text": None,
+            "created_at": event.created_at,
+        }
         await self.bus.publish([_analysed(event, conversation, analysis, category, language)])
         if conversation.status != Status.BOT:
-            return  # a human has it: the bot stays silent until handed back
+            # A human has it: the bot stays silent until handed back, but remembers the turn
+            # for the card and agent assist.
+            await self.store.record_turn(row, None, self.ctx.clock())
+            return
         turn = TurnInput(
             conversation=conversation,
             seq=event.seq,
@@ -264,6 +265,7 @@ class BotService:
             action_value=action_value,
             customer_ref=customer.external_id if customer else None,
             customer_tags=tuple(customer.tags) if customer else (),
+            row=row,
         )
         await self._respond(turn, hits, category)
 
@@ -323,8 +325,7 @@ class BotService:
             await self._draft(turn, reply)
             reply = Reply(say("draft_pending", turn.language), "drafted")
         memory.offered = list(reply.payload.get("choices", []))
-        await self._send(turn, reply)
-        await self.store.save_state(conversation.id, memory.to_dict(), self.ctx.clock())
+        await self._send(turn, reply, memory)
 
     async def _reply(
         self, turn: TurnInput, hits: Sequence[Any], rules: BotRules, memory: BotMemory
@@ -358,16 +359,22 @@ class BotService:
             return Reply(say("greeting", turn.language), "answered")
         if intent.label == "thanks" and not intent.is_oos:
             return Reply(say("thanks", turn.language), "answered")
-        top = hits[0] if hits else None
-        kb_first = (
-            top is not None
-            and top.score >= rules.answer_threshold + 0.1
-            and getattr(top.entry, "intent", None) not in FLOW_FOR_INTENT
-        )
-        if not intent.is_oos and intent.label in FLOW_FOR_INTENT and not kb_first:
+        # A clear knowledge match decides; some entries are requests that start a flow.
+        candidates = [
+            dialogue.Candidate(h.entry.id, _question(h.entry, turn.language), h.score) for h in hits
+        ]
+        decision = dialogue.decide(rules, candidates)
+        if decision.kind == "answer":
+            entry = hits[0].entry
+            flow = flow_for_entry(entry.id, getattr(entry, "tags", ()))
+            if flow is None:
+                return await self._answer_entry(turn, entry.id, memory)
+            memory.flow = start_state(flow, turn.text)
+            return await self._flow_step(turn, memory, None)
+        if not intent.is_oos and intent.label in FLOW_FOR_INTENT:
             memory.flow = start_state(intent.label, turn.text)
             return await self._flow_step(turn, memory, None)
-        return await self._from_knowledge(turn, hits, rules, memory)
+        return self._not_sure(turn, decision)
 
     async def _flow_step(self, turn: TurnInput, memory: BotMemory, choice: str | None) -> Reply:
         assert memory.flow is not None
@@ -394,15 +401,7 @@ class BotService:
         payload = {"kind": "flow", **result.payload}
         return Reply(result.text, outcome, payload, order=result.order)
 
-    async def _from_knowledge(
-        self, turn: TurnInput, hits: Sequence[Any], rules: BotRules, memory: BotMemory
-    ) -> Reply:
-        candidates = [
-            dialogue.Candidate(h.entry.id, _question(h.entry, turn.language), h.score) for h in hits
-        ]
-        decision = dialogue.decide(rules, candidates)
-        if decision.kind == "answer":
-            return await self._answer_entry(turn, decision.candidates[0].entry_id, memory)
+    def _not_sure(self, turn: TurnInput, decision: dialogue.Decision) -> Reply:
         if decision.kind == "clarify":
             choices = [
                 {"label": c.question, "value": f"kb:{c.entry_id}"} for c in decision.candidates
@@ -459,8 +458,7 @@ class BotService:
         key = "handover_soothe" if decision.soothe else "handover"
         payload = {"kind": "handover", "reason": decision.reason}
         reply = Reply(say(key, turn.language), "handover", payload)
-        await self._send(turn, reply)
-        await self.store.save_state(conversation.id, memory.to_dict(), self.ctx.clock())
+        await self._send(turn, reply, memory)
         emotion = turn.analysis.emotion.category
         simple = turn.analysis.intent.label in FLOW_FOR_INTENT and decision.reason in (
             handover.EXPLICIT_REQUEST,
@@ -504,7 +502,8 @@ class BotService:
         )
         await self.bus.publish([event])
 
-    async def _send(self, turn: TurnInput, reply: Reply) -> None:
+    async def _send(self, turn: TurnInput, reply: Reply, memory: BotMemory) -> None:
+        """Posts the reply, then stores the turn and the bot's memory in one transaction."""
         await conv.post_bot_message(
             self.ctx,
             turn.conversation.id,
@@ -512,15 +511,12 @@ class BotService:
             payload=reply.payload or None,
             client_id=f"bot:{turn.seq}",
         )
-        await self.store.finish_turn(
-            turn.conversation.id,
-            turn.seq,
-            {
-                "outcome": reply.outcome,
-                "reply_text": reply.text,
-                "knowledge_id": reply.knowledge_id,
-            },
-        )
+        row = turn.row | {
+            "outcome": reply.outcome,
+            "reply_text": reply.text,
+            "knowledge_id": reply.knowledge_id,
+        }
+        await self.store.record_turn(row, memory.to_dict(), self.ctx.clock())
         event = BotTurnTaken(
             occurred_at=self.ctx.clock(),
             conversation_id=turn.conversation.id,

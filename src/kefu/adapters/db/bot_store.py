@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy import RowMapping, Table, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db.engine import writing
 from kefu.domain.errors import Conflict
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,14 @@ def _draft(row: RowMapping) -> Draft:
     )
 
 
+async def _upsert(conn: AsyncConnection, table: Table, key: str, **values: Any) -> None:
+    """Update-then-insert on the table's one-column primary key."""
+    [pk] = table.primary_key.columns
+    changed = await conn.execute(update(table).where(pk == key).values(**values))
+    if changed.rowcount == 0:
+        await conn.execute(table.insert().values({pk.name: key, **values}))
+
+
 class SqlBotStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -54,38 +66,20 @@ class SqlBotStore:
             found = (await conn.execute(query)).scalar_one_or_none()
         return dict(found) if found else None
 
-    async def save_state(self, conversation_id: str, state: dict[str, Any], now: datetime) -> None:
-        s = t.bot_states.c
-        async with self.engine.begin() as conn:
-            changed = await conn.execute(
-                update(t.bot_states)
-                .where(s.conversation_id == conversation_id)
-                .values(state=state, updated_at=now)
-            )
-            if changed.rowcount == 0:
-                await conn.execute(
-                    t.bot_states.insert().values(
-                        conversation_id=conversation_id, state=state, updated_at=now
-                    )
+    async def record_turn(
+        self, row: dict[str, Any], state: dict[str, Any] | None, now: datetime
+    ) -> None:
+        """Stores one turn and, with it, the bot's memory after the turn."""
+        async with writing(self.engine) as conn:
+            try:
+                async with conn.begin_nested():
+                    await conn.execute(t.bot_turns.insert().values(**row))
+            except IntegrityError:
+                log.warning("turn stored twice", extra={"conversation_id": row["conversation_id"]})
+            if state is not None:
+                await _upsert(
+                    conn, t.bot_states, row["conversation_id"], state=state, updated_at=now
                 )
-
-    async def add_turn(self, values: dict[str, Any]) -> bool:
-        """False when this message already has a turn (a redelivered event)."""
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(t.bot_turns.insert().values(**values))
-        except IntegrityError:
-            return False
-        return True
-
-    async def finish_turn(self, conversation_id: str, seq: int, values: dict[str, Any]) -> None:
-        b = t.bot_turns.c
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                update(t.bot_turns)
-                .where(b.conversation_id == conversation_id, b.message_seq == seq)
-                .values(**values)
-            )
 
     async def list_turns(self, conversation_id: str) -> list[dict[str, Any]]:
         b = t.bot_turns.c
@@ -104,22 +98,13 @@ class SqlBotStore:
     async def put_rules(
         self, account_id: str, rules: dict[str, Any], by: str | None, now: datetime
     ) -> None:
-        s = t.bot_settings.c
-        async with self.engine.begin() as conn:
-            changed = await conn.execute(
-                update(t.bot_settings)
-                .where(s.account_id == account_id)
-                .values(rules=rules, updated_by=by, updated_at=now)
+        async with writing(self.engine) as conn:
+            await _upsert(
+                conn, t.bot_settings, account_id, rules=rules, updated_by=by, updated_at=now
             )
-            if changed.rowcount == 0:
-                await conn.execute(
-                    t.bot_settings.insert().values(
-                        account_id=account_id, rules=rules, updated_by=by, updated_at=now
-                    )
-                )
 
     async def add_draft(self, draft: Draft) -> None:
-        async with self.engine.begin() as conn:
+        async with writing(self.engine) as conn:
             await conn.execute(
                 t.bot_drafts.insert().values(
                     id=draft.id,
@@ -150,7 +135,7 @@ class SqlBotStore:
     ) -> bool:
         """Claims a pending draft; False when someone else decided it first."""
         d = t.bot_drafts.c
-        async with self.engine.begin() as conn:
+        async with writing(self.engine) as conn:
             changed = await conn.execute(
                 update(t.bot_drafts)
                 .where(d.id == draft_id, d.status == "pending")
@@ -162,7 +147,7 @@ class SqlBotStore:
         self, conversation_id: str, score: int, comment: str | None, now: datetime
     ) -> None:
         try:
-            async with self.engine.begin() as conn:
+            async with writing(self.engine) as conn:
                 await conn.execute(
                     t.ratings.insert().values(
                         conversation_id=conversation_id,

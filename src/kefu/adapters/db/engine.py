@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from kefu.domain.errors import InvalidInput
 
@@ -59,3 +63,29 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
         target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def write_lock(engine: AsyncEngine) -> asyncio.Lock | None:
+    """SQLite allows one writer: everything in this process that writes through `engine`
+    takes turns on this lock instead of colliding on the database's own lock, whose busy
+    wait backs off by whole milliseconds. PostgreSQL needs none (None)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    lock = _WRITE_LOCKS.get(engine)
+    if lock is None:
+        lock = _WRITE_LOCKS[engine] = asyncio.Lock()
+    return lock
+
+
+@contextlib.asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A write transaction (`engine.begin()`) that respects the process's SQLite write lock."""
+    lock = write_lock(engine)
+    async with contextlib.AsyncExitStack() as stack:
+        if lock is not None:
+            await stack.enter_async_context(lock)
+        conn = await stack.enter_async_context(engine.begin())
+        yield conn

@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from kefu.adapters.db.engine import write_lock
 from kefu.adapters.db.repositories import (
     SqlAgentRepository,
     SqlCallbackRepository,
@@ -110,7 +111,7 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine, bus: EventBus, *, serialise_writes: bool) -> None:
         self.engine = engine
         self._bus = bus
-        self._write_lock = asyncio.Lock() if serialise_writes else None
+        self._write_lock = write_lock(engine) if serialise_writes else None
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self._bus, self._write_lock)
