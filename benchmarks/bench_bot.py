@@ -235,15 +235,22 @@ def _resolution(n: int, seed: int) -> dict[str, Any]:
             reasons: Counter[str] = Counter()
             for text, expected, kind in _cases(rng, n):
                 outcome = _converse(client, container, text, expected, rng.choice(CUSTOMERS))
-                resolved = outcome["status"] == "bot" and outcome["right"]
+                if _rules_require_a_person(text):
+                    # "骑手态度不好怎么投诉": complaint words are handed over by rule.
+                    kind = "rule_requires_human"
+                    by_kind.setdefault(kind, Counter())
+                    resolved = outcome["status"] != "bot"
+                else:
+                    resolved = outcome["status"] == "bot" and outcome["right"]
                 by_kind[kind]["n"] += 1
                 by_kind[kind]["resolved"] += resolved
                 by_kind[kind]["handed_over"] += outcome["status"] != "bot"
                 if outcome["reason"]:
                     reasons[outcome["reason"]] += 1
             required = _required_handovers(client, container)
-    total = sum(c["n"] for c in by_kind.values())
-    resolved = sum(c["resolved"] for c in by_kind.values())
+    standard = [c for kind, c in by_kind.items() if kind != "rule_requires_human"]
+    total = sum(c["n"] for c in standard)
+    resolved = sum(c["resolved"] for c in standard)
     return {
         "conversations": total,
         "resolved_without_human": resolved,
@@ -255,6 +262,16 @@ def _resolution(n: int, seed: int) -> dict[str, Any]:
         "handover_reasons": dict(reasons),
         "required_handovers": required,
     }
+
+
+def _rules_require_a_person(text: str) -> bool:
+    from kefu.bot.handover import matches_phrase
+    from kefu.bot.rules import DEFAULT_RULES
+
+    lowered = text.lower()
+    return matches_phrase(text, DEFAULT_RULES.explicit_phrases) or any(
+        w.lower() in lowered for w in DEFAULT_RULES.complaint_words
+    )
 
 
 REQUIRED = [

@@ -24,6 +24,9 @@ PROTECTED_CUSTOMER = "protected_customer"
 NEVER_BOT_CATEGORY = "never_bot_category"
 VIP = "vip"
 
+#: Intent confidence above which the intent alone (without the words) triggers a rule.
+SURE = 0.9
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:
@@ -35,6 +38,10 @@ class Turn:
     customer_tags: Sequence[str] = ()
     action: str | None = None  # the button pressed, if any
     category: str | None = None  # knowledge category of the best match
+    confidence: float = 1.0  # of `intent`
+    #: The bot has a clear answer (a strong knowledge match): a customer who is cross but
+    #: asks a standard question gets the answer, kindly, before anything else.
+    confident_answer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +64,7 @@ def matches_phrase(text: str, phrases: Sequence[str]) -> bool:
             joined = f" {' '.join(words)} "
             if f" {p} " in joined and _asks_for(lowered):
                 return True
-        elif p in lowered and (len(p) >= 3 or _asks_for(lowered)):
+        elif p in lowered and (_asks_for(lowered) or (len(p) >= 3 and len(lowered) <= 8)):
             return True
     return False
 
@@ -74,13 +81,17 @@ def decide(rules: BotRules, turn: Turn, memory: BotMemory) -> Handover | None:
     if turn.action == "human":
         protected = tags & set(rules.protected_tags)
         return Handover(PROTECTED_CUSTOMER if protected else CUSTOMER_CHOICE)
-    if turn.intent == "human_agent" or matches_phrase(turn.text, rules.explicit_phrases):
+    sure = turn.confidence >= SURE
+    asks_for_person = turn.intent == "human_agent" and sure and not turn.confident_answer
+    if asks_for_person or matches_phrase(turn.text, rules.explicit_phrases):
         return Handover(EXPLICIT_REQUEST)
-    anger = turn.emotion_scores.get("anger", 0.0)
-    complaint = turn.intent == "complaint" or any(w in turn.text for w in rules.complaint_words)
+    lowered = turn.text.lower()
+    complaint = (turn.intent == "complaint" and sure) or any(
+        w.lower() in lowered for w in rules.complaint_words
+    )
     if complaint:
         return Handover(COMPLAINT, rules.complaint_priority, soothe=True)
-    if anger >= rules.anger_handover:
+    if memory.angry_in_row >= (2 if turn.confident_answer else 1):
         return Handover(NEGATIVE_EMOTION, rules.complaint_priority, soothe=True)
     if memory.anxious_in_row >= 2:
         return Handover(NEGATIVE_EMOTION, rules.complaint_priority // 2, soothe=True)
@@ -104,6 +115,10 @@ def after_failure(
     if memory.failures_in_row >= rules.failure_limit:
         return Handover(FAILURES)
     return None
+
+
+def is_angry(rules: BotRules, scores: dict[str, float]) -> bool:
+    return scores.get("anger", 0.0) >= rules.anger_handover
 
 
 def is_anxious(rules: BotRules, scores: dict[str, float]) -> bool:

@@ -18,6 +18,7 @@ class BotMemory:
     intent_counts: dict[str, int] = field(default_factory=dict)
     failures_in_row: int = 0
     anxious_in_row: int = 0
+    angry_in_row: int = 0
     attempts: int = 0
     flow: FlowState | None = None
     #: What the bot told the customer it would do ("a ¥5 coupon has been issued").
@@ -45,6 +46,7 @@ class BotMemory:
             intent_counts=dict(data.get("intent_counts", {})),
             failures_in_row=int(data.get("failures_in_row", 0)),
             anxious_in_row=int(data.get("anxious_in_row", 0)),
+            angry_in_row=int(data.get("angry_in_row", 0)),
             attempts=int(data.get("attempts", 0)),
             flow=FlowState(**flow) if flow else None,
             promises=list(data.get("promises", [])),

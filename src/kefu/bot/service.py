@@ -282,6 +282,8 @@ class BotService:
         memory.anxious_in_row = (
             memory.anxious_in_row + 1 if handover.is_anxious(rules, scores) else 0
         )
+        memory.angry_in_row = memory.angry_in_row + 1 if handover.is_angry(rules, scores) else 0
+        confident = bool(hits) and hits[0].score >= rules.answer_threshold
         decision = handover.decide(
             rules,
             handover.Turn(
@@ -291,6 +293,8 @@ class BotService:
                 customer_tags=turn.customer_tags,
                 action=turn.action,
                 category=category,
+                confidence=turn.analysis.intent.confidence,
+                confident_answer=confident,
             ),
             memory,
         )
@@ -355,23 +359,23 @@ class BotService:
             if not switching:
                 return await self._flow_step(turn, memory, choice)
             memory.flow = None
-        if intent.label == "greeting" and not intent.is_oos:
-            return Reply(say("greeting", turn.language), "answered")
-        if intent.label == "thanks" and not intent.is_oos:
-            return Reply(say("thanks", turn.language), "answered")
         # A clear knowledge match decides; some entries are requests that start a flow.
         candidates = [
             dialogue.Candidate(h.entry.id, _question(h.entry, turn.language), h.score) for h in hits
         ]
         decision = dialogue.decide(rules, candidates)
         if decision.kind == "answer":
-            entry = hits[0].entry
-            flow = flow_for_entry(entry.id, getattr(entry, "tags", ()))
-            if flow is None:
-                return await self._answer_entry(turn, entry.id, memory)
-            memory.flow = start_state(flow, turn.text)
-            return await self._flow_step(turn, memory, None)
-        if not intent.is_oos and intent.label in FLOW_FOR_INTENT:
+            return await self._answer_entry(turn, hits[0].entry.id, memory)
+        sure = intent.confidence >= handover.SURE and not intent.is_oos
+        if sure and intent.label in ("greeting", "thanks"):
+            return Reply(say(intent.label, turn.language), "answered")
+        strong_but_close = decision.kind == "clarify" and hits[0].score >= rules.answer_threshold
+        if strong_but_close and sure and intent.label in FLOW_FOR_INTENT:
+            # "Which do you mean?" is needless when the intent's own flow is among them.
+            flow = FLOW_FOR_INTENT[intent.label]
+            linked = {flow_for_entry(c.entry_id, ()) for c in decision.candidates}
+            strong_but_close = flow not in linked
+        if not strong_but_close and not intent.is_oos and intent.label in FLOW_FOR_INTENT:
             memory.flow = start_state(intent.label, turn.text)
             return await self._flow_step(turn, memory, None)
         return self._not_sure(turn, decision)
@@ -412,9 +416,14 @@ class BotService:
         return Reply(say("unknown", turn.language), "unknown", {"kind": "unknown"})
 
     async def _answer_entry(self, turn: TurnInput, entry_id: str, memory: BotMemory) -> Reply:
+        """Answers with a knowledge entry, or starts the flow the entry stands for."""
         entry = self.knowledge.get(entry_id) if self.knowledge is not None else None
         if entry is None:
             return Reply(say("unknown", turn.language), "unknown", {"kind": "unknown"})
+        flow = flow_for_entry(entry.id, getattr(entry, "tags", ()))
+        if flow is not None:
+            memory.flow = start_state(flow, turn.text)
+            return await self._flow_step(turn, memory, None)
         assert self.knowledge is not None
         variables: dict[str, object] = {}
         order: Order | None = None

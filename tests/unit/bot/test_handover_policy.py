@@ -55,10 +55,26 @@ def test_complaint_words_hand_over_with_raised_priority(text: str) -> None:
 
 def test_anger_over_the_threshold_hands_over_and_under_it_does_not() -> None:
     angry = turn("...", scores={"anger": 0.85})
-    assert handover.decide(DEFAULT_RULES, angry, BotMemory()).reason == "negative_emotion"  # type: ignore[union-attr]
+    assert handover.is_angry(DEFAULT_RULES, angry.emotion_scores)
+    decision = handover.decide(DEFAULT_RULES, angry, BotMemory(angry_in_row=1))
+    assert decision is not None and decision.reason == "negative_emotion"
     annoyed = turn("...", scores={"anger": 0.7})
-    assert handover.decide(DEFAULT_RULES, annoyed, BotMemory()) is None
+    assert not handover.is_angry(DEFAULT_RULES, annoyed.emotion_scores)
     assert handover.wants_soothing(DEFAULT_RULES, annoyed.emotion_scores)
+
+
+def test_a_cross_customer_with_a_clear_question_gets_the_answer_first() -> None:
+    asks = turn("能不能快点送", "delivery_late", scores={"anger": 0.85}, confident_answer=True)
+    assert handover.decide(DEFAULT_RULES, asks, BotMemory(angry_in_row=1)) is None
+    decision = handover.decide(DEFAULT_RULES, asks, BotMemory(angry_in_row=2))
+    assert decision is not None and decision.reason == "negative_emotion"
+
+
+def test_intents_alone_trigger_rules_only_when_the_engine_is_sure() -> None:
+    unsure = turn("Customer service opening hours", "complaint", confidence=0.79)
+    assert handover.decide(DEFAULT_RULES, unsure, BotMemory()) is None
+    sure = turn("this is unacceptable", "complaint", confidence=0.95)
+    assert handover.decide(DEFAULT_RULES, sure, BotMemory()).reason == "complaint"  # type: ignore[union-attr]
 
 
 def test_anxiety_hands_over_only_when_it_lasts() -> None:
