@@ -20,6 +20,11 @@ from kefu.assist.service import AssistService
 from kefu.bot.service import BotService
 from kefu.domain.business import BusinessSystem
 from kefu.domain.clock import Clock, system_clock
+from kefu.knowledge.demo import demo_entries
+from kefu.knowledge.journeys import MenuService
+from kefu.knowledge.service import KnowledgeService
+from kefu.knowledge.suggestion_service import SuggestionService
+from kefu.knowledge.wiring import build_knowledge
 from kefu.nlu.build import KNOWLEDGE_DIR, MODELS_DIR
 from kefu.nlu.emotion import EmotionClassifier
 from kefu.nlu.engine import NluEngine
@@ -49,6 +54,9 @@ class Container:
     ops: LiveOps | None = None
     cards: CardService | None = None
     assist: AssistService | None = None
+    knowledge: KnowledgeService | None = None
+    menus: MenuService | None = None
+    suggestions: SuggestionService | None = None
     started: bool = field(default=False)
 
     async def start(self) -> None:
@@ -60,6 +68,10 @@ class Container:
             await self.dispatcher.start()
         if self.sla_watch is not None:
             await self.sla_watch.start()
+        if self.knowledge is not None:
+            # Loaded before anything reads it; an empty knowledge base gets the demo one.
+            await self.knowledge.load(seed=demo_entries())
+            self.bus.subscribe(self.knowledge.on_event)
         if self.ops is not None:
             self.bus.subscribe(self.ops.on_event)
             await self.ops.start(knowledge=getattr(self, "knowledge", None))
@@ -125,15 +137,26 @@ def build(
         ops=build_live_ops(engine, bus, clock),
         cards=cards,
     )
+    kb = build_knowledge(engine, bus, ctx, business, nlu.knowledge)
+    container.knowledge, container.menus, container.suggestions = (
+        kb.knowledge,
+        kb.menus,
+        kb.suggestions,
+    )
+    if bot is not None:
+        bot.knowledge, bot.suggestions = kb.knowledge, kb.suggestions
     container.assist = AssistService(
         cards.store,
         ctx,
         bus,
         cards,
-        knowledge=lambda: getattr(container, "knowledge", None),
+        knowledge=lambda: container.knowledge,
         nlu=lambda: container.nlu,
         business=business,
     )
+    if container.ops is not None:
+        # Knowledge packs raised by a burst show up in every agent's assist panel.
+        container.assist.packs = container.ops
     return container
 
 

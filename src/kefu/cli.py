@@ -25,6 +25,9 @@ def build_parser(*, with_nlu: bool = True) -> argparse.ArgumentParser:
     from kefu.web import cli as web_cli
 
     web_cli.register(subparsers)
+    from kefu import simulate
+
+    simulate.register(subparsers)
     if with_nlu:
         from kefu.nlu import cli as nlu_cli
 

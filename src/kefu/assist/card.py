@@ -155,12 +155,13 @@ class HandoverCard:
 def related_order(
     turns: Sequence[BotTurn], orders: Sequence[Order], intent: str | None
 ) -> str | None:
-    """The order the customer named last; otherwise, for an order question, their latest
-    order still under way (or simply their latest one)."""
+    """The order the customer named last; otherwise, when any of their questions was about an
+    order (before "转人工", say), their latest order still under way (or their latest one)."""
     for turn in reversed(turns):
         if turn.order_ids:
             return turn.order_ids[-1]
-    if intent not in ORDER_INTENTS or not orders:
+    about_orders = intent in ORDER_INTENTS or any(t.intent in ORDER_INTENTS for t in turns)
+    if not about_orders or not orders:
         return None
     latest = sorted(orders, key=lambda o: o.placed_at, reverse=True)
     running = [o for o in latest if o.status not in _FINISHED]

@@ -23,6 +23,8 @@ from kefu.domain.events import (
 )
 
 QUEUE_LIMIT = 1000
+# Events every connected member of the team receives (a knowledge pack during an incident).
+TEAM_BROADCASTS = frozenset({"knowledge_pack.published"})
 QUEUE_MOVES = frozenset(
     {
         "conversation.queued",
@@ -60,7 +62,11 @@ class AgentSubscription(Subscription):
     def wants(self, event: DomainEvent) -> bool:
         agent = self.agent
         assert agent is not None
-        if isinstance(event, AgentPresenceChanged) or agent.sees_everything:
+        if (
+            isinstance(event, AgentPresenceChanged)
+            or agent.sees_everything
+            or event.name in TEAM_BROADCASTS
+        ):
             return True
         if isinstance(event, SlaEvent):
             # The agent handling it is warned; supervisors (above) see every escalation.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -24,6 +25,78 @@ class _LiveGauges(Collector):
         )
         gauge.add_metric([], self._hub.connections)
         yield gauge
+
+
+BoardProvider = Callable[[], dict[str, Any]]
+
+# (metric name, help, path in the live board); rates are 0–1, times in seconds.
+BOARD_GAUGES: tuple[tuple[str, str, str], ...] = (
+    ("kefu_live_conversations_active", "Open conversations", "now.active"),
+    ("kefu_live_conversations_with_bot", "Open conversations with the bot", "now.with_bot"),
+    ("kefu_live_conversations_waiting", "Conversations waiting in a queue", "now.waiting"),
+    ("kefu_live_conversations_with_agents", "Conversations with an agent", "now.with_agents"),
+    ("kefu_live_longest_wait_seconds", "Longest current wait in any queue", "now.longest_wait_s"),
+    (
+        "kefu_live_negative_share",
+        "Open conversations whose customer is upset",
+        "now.negative_share",
+    ),
+    ("kefu_live_agents_online", "Agents online", "now.agents.online"),
+    ("kefu_live_agents_busy", "Online agents with at least one conversation", "now.agents.busy"),
+    ("kefu_live_agents_away", "Agents away or on a break", "now.agents.away"),
+    (
+        "kefu_live_occupancy",
+        "Conversations held / capacity of online agents",
+        "now.agents.occupancy",
+    ),
+)
+# Windowed indicators exported for the 5-minute and 1-hour windows (label `window`).
+BOARD_WINDOW_GAUGES: tuple[tuple[str, str, str], ...] = (
+    ("kefu_live_messages_per_minute", "Messages per minute", "messages_per_min"),
+    ("kefu_live_average_wait_seconds", "Average wait of answered conversations", "average_wait_s"),
+    ("kefu_live_abandonment_rate", "Abandoned while queued / left the queue", "abandonment_rate"),
+    ("kefu_live_resolution_rate", "Resolved / closed", "resolution_rate"),
+    ("kefu_live_bot_resolution_rate", "Resolved by the bot alone / closed", "bot_resolution_rate"),
+    ("kefu_live_self_service_rate", "Closed without a human / closed", "self_service_rate"),
+    ("kefu_live_transfer_to_human_rate", "Reached a human / closed", "transfer_to_human_rate"),
+    ("kefu_live_reopen_rate", "Closed again after a reopening / closed", "reopen_rate"),
+    ("kefu_live_first_response_seconds", "Average first human response time", "first_response_s"),
+    ("kefu_live_handling_seconds", "Average handling time", "handling_s"),
+    ("kefu_live_csat", "Average rating (1-5)", "csat"),
+    ("kefu_live_emotion_index", "Average emotion index of customer messages", "emotion_index"),
+)
+
+
+class _BoardGauges(Collector):
+    def __init__(self, board: BoardProvider) -> None:
+        self._board = board
+
+    def collect(self) -> Iterable[Metric]:
+        from kefu.ops.alerts import read_indicator
+
+        board = self._board()
+        for name, text, path in BOARD_GAUGES:
+            gauge = GaugeMetricFamily(name, text)
+            value = read_indicator(board, path)
+            if value is not None:
+                gauge.add_metric([], value)
+            yield gauge
+        for name, text, key in BOARD_WINDOW_GAUGES:
+            gauge = GaugeMetricFamily(name, text, labels=["window"])
+            for window in ("5m", "1h"):
+                value = read_indicator(board, f"windows.{window}.{key}")
+                if value is not None:
+                    gauge.add_metric([window], value)
+            yield gauge
+        queues = GaugeMetricFamily(
+            "kefu_live_queue_length", "Conversations waiting, by queue", labels=["queue"]
+        )
+        for queue, state in board["now"]["queues"].items():
+            queues.add_metric([queue], state["waiting"])
+        yield queues
+        alerts = GaugeMetricFamily("kefu_live_alerts_active", "Alerts raised and not cleared")
+        alerts.add_metric([], len(board.get("alerts", [])))
+        yield alerts
 
 
 class Metrics:
@@ -56,6 +129,10 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_LiveGauges(hub))
+
+    def watch_board(self, board: BoardProvider) -> None:
+        """Exports the live board's indicators as gauges."""
+        self.registry.register(_BoardGauges(board))
 
     async def on_event(self, event: DomainEvent) -> None:
         self.events.labels(event.name).inc()
