@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         load = asyncio.run(_load(server, args.customers, args.seconds))
     resolution = _resolution(args.conversations, args.seed)
     result = {"machine": machine(), "latency": load, "resolution": resolution}
-    path = write_result("bot", result)
+    path = write_result("bot.json", result)
     lat = load["latency_ms"]
     print(
         f"bot turn latency at {args.customers} customers: p50 {lat['p50']} ms, "
