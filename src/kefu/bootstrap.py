@@ -75,6 +75,9 @@ class Container:
         if self.ops is not None:
             self.bus.subscribe(self.ops.on_event)
             await self.ops.start(knowledge=getattr(self, "knowledge", None))
+        if self.bot is not None:
+            # Last, once the knowledge base is loaded: messages left unanswered by a crash.
+            await self.bot.catch_up()
         self.started = True
 
     async def stop(self) -> None:

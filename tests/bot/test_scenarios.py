@@ -128,3 +128,23 @@ def test_a_customer_can_rate_the_conversation_once(chat: Any) -> None:
     assert again.status_code == 409
     bad = client.post(url, json={"score": 9}, headers=auth)
     assert bad.status_code == 422
+
+
+def test_a_message_left_unanswered_by_a_crash_is_answered_on_restart(database_url: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from kefu.web.app import create_app
+    from tests.conftest import make_settings
+    from tests.factories import start_customer
+
+    without_bot = make_settings(database_url, bot_enabled=False, auto_assign=False)
+    with TestClient(create_app(without_bot)) as client:
+        session = start_customer(client, external_id="stu-1003", language="zh")
+        session.say("我的外卖到哪了")
+    with TestClient(create_app(make_settings(database_url, bot_enabled=True))) as client:
+        bot = client.app.state.container.bot  # type: ignore[attr-defined]
+        assert client.portal is not None
+        client.portal.call(bot.drain)
+        session.client = client
+        replies = [m for m in session.messages() if m["sender"] == "bot"]
+    assert len(replies) == 1 and "预计" in replies[0]["text"]

@@ -162,6 +162,28 @@ class BotService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def catch_up(self, within: timedelta = timedelta(hours=1)) -> int:
+        """Answers customer messages stored while no bot was running (a crash between the
+        message and the reply); returns how many it picked up."""
+        rows = await self.store.unanswered(self.ctx.clock() - within)
+        for row in rows:
+            event = MessageCreated(
+                occurred_at=row["created_at"],
+                conversation_id=row["conversation_id"],
+                status=Status.BOT.value,
+                message_id=row["id"],
+                seq=row["seq"],
+                sender=row["sender"],
+                text=row["text"],
+                internal=row["internal"],
+                author_id=row["author_id"],
+                client_id=row["client_id"],
+                created_at=row["created_at"],
+                payload=row["payload"],
+            )
+            self._spawn(event.conversation_id, self.take_turn(event))
+        return len(rows)
+
     async def drain(self) -> None:
         """Waits for turns in progress (tests, shutdown)."""
         while self._tasks:

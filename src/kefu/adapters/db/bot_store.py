@@ -164,3 +164,25 @@ class SqlBotStore:
         query = select(func.count()).where(c.customer_id == customer_id, c.created_at >= since)
         async with self.engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
+
+    async def unanswered(self, since: datetime, limit: int = 1000) -> list[dict[str, Any]]:
+        """Customer messages in conversations with the bot that have no turn: the bot was
+        stopped between storing the message and answering it."""
+        m, c, b = t.messages.c, t.conversations.c, t.bot_turns.c
+        query = (
+            select(t.messages)
+            .join(t.conversations, c.id == m.conversation_id)
+            .outerjoin(
+                t.bot_turns, (b.conversation_id == m.conversation_id) & (b.message_seq == m.seq)
+            )
+            .where(
+                c.status == "bot",
+                m.sender == "customer",
+                m.created_at >= since,
+                b.conversation_id.is_(None),
+            )
+            .order_by(m.conversation_id, m.seq)
+            .limit(limit)
+        )
+        async with self.engine.connect() as conn:
+            return [dict(r) for r in (await conn.execute(query)).mappings()]
