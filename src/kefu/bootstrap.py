@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,6 +26,7 @@ from kefu.knowledge.demo import demo_entries
 from kefu.knowledge.journeys import MenuService
 from kefu.knowledge.service import KnowledgeService
 from kefu.knowledge.suggestion_service import SuggestionService
+from kefu.knowledge.suggestions import Burst
 from kefu.knowledge.wiring import build_knowledge
 from kefu.nlu.build import KNOWLEDGE_DIR, MODELS_DIR
 from kefu.nlu.emotion import EmotionClassifier
@@ -38,6 +41,9 @@ from kefu.services.dispatch import Dispatcher
 from kefu.services.message_writer import MessageWriter
 from kefu.services.sla_watch import SlaWatch
 from kefu.settings import Settings
+
+#: A burst's topic stays pinned in suggested questions this long unless a supervisor unpins it.
+PIN_BURSTS_FOR = timedelta(hours=1)
 
 
 @dataclass
@@ -72,6 +78,8 @@ class Container:
             # Loaded before anything reads it; an empty knowledge base gets the demo one.
             await self.knowledge.load(seed=demo_entries())
             self.bus.subscribe(self.knowledge.on_event)
+        if self.suggestions is not None:
+            self.bus.subscribe(self.suggestions.on_event)
         if self.ops is not None:
             self.bus.subscribe(self.ops.on_event)
             await self.ops.start(knowledge=getattr(self, "knowledge", None))
@@ -158,9 +166,33 @@ def build(
         business=business,
     )
     if container.ops is not None:
-        # Knowledge packs raised by a burst show up in every agent's assist panel.
+        # Knowledge packs raised by a burst show up in every agent's assist panel, and the
+        # bursting topic moves up in every customer's suggested questions.
         container.assist.packs = container.ops
+        container.suggestions.bursts = _OpsBursts(container.ops)
+        container.ops.pin = _pinner(container.suggestions, clock)
     return container
+
+
+@dataclass(frozen=True)
+class _OpsBursts:
+    """Live ops' burst detector seen as the suggestions' `BurstSource`."""
+
+    ops: LiveOps
+
+    async def bursting(self, now: datetime) -> list[Burst]:
+        return [
+            Burst(topic=key.partition(":")[2]) for key in self.ops.bursts.active() if ":" in key
+        ]
+
+
+def _pinner(suggestions: SuggestionService, clock: Clock) -> Callable[[str], Awaitable[None]]:
+    def pin(topic: str) -> Awaitable[None]:
+        now = clock()
+        pinned = suggestions.pin(topic, until=now + PIN_BURSTS_FOR)
+        return suggestions.pin_everywhere(pinned, topic, now)
+
+    return pin
 
 
 @functools.cache
