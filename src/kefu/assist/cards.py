@@ -97,7 +97,7 @@ class CardService:
         call this and add what only it knows (promises, orders it already fetched)."""
         conversation = await conv.get_conversation(self.ctx, conversation_id)
         now = self.ctx.clock()
-        async with self.ctx.uow() as uow:
+        async with self.ctx.uow(read_only=True) as uow:
             customer = await uow.customers.get(conversation.customer_id)
         turns = await self.store.bot_turns(conversation_id)
         if orders is None:

@@ -87,7 +87,7 @@ class AssistService:
         turns = await self.store.bot_turns(conversation_id)
         reading = await self._read(message_seq, text, turns)
         language = "en" if conversation.language == "en" else "zh"
-        async with self.ctx.uow() as uow:
+        async with self.ctx.uow(read_only=True) as uow:
             customer = await uow.customers.get(conversation.customer_id)
         tags = list(customer.tags) if customer else []
         card = await self.store.get_card(conversation_id)

@@ -584,7 +584,7 @@ class BotService:
         ]
 
     async def _customer(self, customer_id: str) -> Any:
-        async with self.ctx.uow() as uow:
+        async with self.ctx.uow(read_only=True) as uow:
             return await uow.customers.get(customer_id)
 
     async def contacts_since(self, customer_id: str, days: int = 7) -> int:

@@ -36,7 +36,7 @@ def build_knowledge(
     knowledge = KnowledgeService(SqlKnowledgeStore(engine), bus, matcher, clock=ctx.clock)
 
     async def customer(customer_id: str) -> Customer | None:
-        async with ctx.uow() as uow:
+        async with ctx.uow(read_only=True) as uow:
             return await uow.customers.get(customer_id)
 
     suggestions = SuggestionService(knowledge, SqlSuggestionLog(engine), bus, business, customer)

@@ -53,7 +53,7 @@ async def create_agent(ctx: ServiceContext, new: NewAgent) -> Agent:
 
 
 async def authenticate(ctx: ServiceContext, email: str, password: str) -> Agent:
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         agent = await uow.agents.get_by_email(email)
     # Same message either way, so the log-in form does not reveal which e-mails exist.
     if (
@@ -66,7 +66,7 @@ async def authenticate(ctx: ServiceContext, email: str, password: str) -> Agent:
 
 
 async def get_agent(ctx: ServiceContext, agent_id: str) -> Agent:
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         agent = await uow.agents.get(agent_id)
     if agent is None or not agent.active:
         raise NotFound(f"no active agent {agent_id}")
@@ -74,7 +74,7 @@ async def get_agent(ctx: ServiceContext, agent_id: str) -> Agent:
 
 
 async def list_agents(ctx: ServiceContext, account_id: str) -> list[Agent]:
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         return await uow.agents.list(account_id)
 
 

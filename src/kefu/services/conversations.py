@@ -112,14 +112,14 @@ async def _find_or_add_customer(
 
 
 async def get_conversation(ctx: ServiceContext, conversation_id: str) -> Conversation:
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         return await _load(uow, conversation_id)
 
 
 async def queue_position(ctx: ServiceContext, conversation: Conversation) -> int | None:
     if conversation.status != Status.QUEUED:
         return None
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         return await uow.conversations.queue_position(conversation)
 
 
@@ -133,7 +133,7 @@ async def list_messages(
 ) -> list[Message]:
     if after < 0:
         raise InvalidInput("after must be 0 or more")
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         await _load(uow, conversation_id)
         return await uow.messages.list_after(
             conversation_id, after=after, limit=limit, include_internal=include_internal
@@ -389,7 +389,7 @@ async def list_for_agent(
 ) -> list[Conversation]:
     """`mine`: assigned to me; `queued`: waiting in queues I may see; `open`: every open
     conversation I may see (supervisors see all queues)."""
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         repo = uow.conversations
         if scope == "mine":
             return await repo.list(
@@ -412,7 +412,7 @@ async def list_for_agent(
 
 
 async def queue_counts(ctx: ServiceContext, agent: Agent) -> dict[str, int]:
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         counts = await uow.conversations.count_by_queue(agent.account_id)
     visible = {q: counts.get(q, 0) for q in agent.visible_queues()}
     if agent.sees_everything:

@@ -27,7 +27,7 @@ async def customer_context(
     customer is, and a message saying the orders could not be fetched."""
     conversation = await conv.get_conversation(ctx, conversation_id)
     conv.check_can_see(agent, conversation)
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         customer = await uow.customers.get(conversation.customer_id)
     if customer is None:
         raise NotFound(f"no customer {conversation.customer_id}")

@@ -81,7 +81,7 @@ async def dispatch_once(ctx: ServiceContext, account_id: str = DEFAULT_ACCOUNT_I
     Only agents with a free seat take part, and only the queues they can serve are read:
     when the whole team is busy (the usual state at a peak) a pass costs two small queries.
     """
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         free = [
             a
             for a in await team(uow, account_id)
@@ -214,7 +214,7 @@ async def estimated_wait_s(
 ) -> float | None:
     """Seconds until an agent is likely free for this customer; None when nobody who
     could serve the queue is online (the customer is told that instead of a number)."""
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         agents = await team(uow, conversation.account_id)
     config = await get_config(ctx, conversation.queue, conversation.account_id)
     wait = wait_s(position, config, agents, conversation.language)

@@ -33,7 +33,7 @@ async def queue_stats(
     ctx: ServiceContext, config: QueueConfig, account_id: str, language: str
 ) -> QueueStats:
     """How many wait in the queue now, and how long the next one would wait."""
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         waiting = (await uow.conversations.count_by_queue(account_id)).get(config.name, 0)
         agents = await team(uow, account_id)
     wait = wait_s(waiting + 1, config, agents, language)

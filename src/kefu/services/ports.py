@@ -192,4 +192,8 @@ class DuplicateKey(Exception):
     """Raised by a repository when a unique constraint rejects a row."""
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """`read_only` units never commit; on SQLite they read beside the one writer
+        instead of waiting for the write lock."""
+        ...

@@ -97,7 +97,7 @@ async def queue_catalog(
 async def get_config(
     ctx: ServiceContext, name: str, account_id: str = DEFAULT_ACCOUNT_ID
 ) -> QueueConfig:
-    async with ctx.uow() as uow:
+    async with ctx.uow(read_only=True) as uow:
         data = await uow.queues.get(account_id, name)
     return parse_config(name, data) if data is not None else default_config(name)
 

@@ -44,8 +44,16 @@ class SqlUnitOfWork:
     queues: QueueSettingsRepository
     callbacks: CallbackRepository
 
-    def __init__(self, engine: AsyncEngine, bus: EventBus, write_lock: asyncio.Lock | None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bus: EventBus,
+        write_lock: asyncio.Lock | None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._bus = bus
         self._write_lock = write_lock
         self._conn: AsyncConnection | None = None
@@ -85,6 +93,7 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._conn is not None, "commit() outside of 'async with'"
+        assert not self._read_only, "a read-only unit of work cannot commit"
         await self._conn.commit()
         self._committed.extend(self._recorded)
         self._recorded = []
@@ -113,5 +122,7 @@ class SqlUnitOfWorkFactory:
         self._bus = bus
         self._write_lock = write_lock(engine) if serialise_writes else None
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self._bus, self._write_lock)
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            self.engine, self._bus, None if read_only else self._write_lock, read_only=read_only
+        )
