@@ -17,6 +17,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
 from kefu.bootstrap import Container
+from kefu.domain import events as ev
 from kefu.domain.errors import AuthenticationFailed, DomainError, InvalidInput
 from kefu.domain.events import ConversationEvent, DomainEvent, MessageCreated
 from kefu.services import conversations as conv
@@ -148,7 +149,7 @@ async def customer_stream(
             if isinstance(event, MessageCreated):
                 if mine:
                     await replayer.on_message(event)
-            elif mine or status.waiting:
+            elif event.name in STATUS_EVENTS and (mine or status.waiting):
                 await status.send(event)
 
         await _pump(ws, subscription, handle)
@@ -159,6 +160,26 @@ async def customer_stream(
         if ws.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await ws.close()
+
+
+#: The events that can change what a customer's status frame says (their own status, or their
+#: place in the queue). Analyses, bot turns, ratings and card edits never do, and each status
+#: check costs queries, so they are not worth one.
+STATUS_EVENTS = frozenset(
+    cls.name
+    for cls in (
+        ev.ConversationCreated,
+        ev.ConversationQueued,
+        ev.ConversationHandedOver,
+        ev.ConversationAssigned,
+        ev.ConversationTransferred,
+        ev.ConversationResolved,
+        ev.ConversationAbandoned,
+        ev.ConversationReopened,
+        ev.ConversationOverflowed,
+        ev.CallbackBooked,
+    )
+)
 
 
 class _StatusSender:
