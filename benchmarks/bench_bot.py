@@ -148,10 +148,9 @@ def _cases(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
         if not entry_id.startswith("policy-")
         for text in texts
     ]
-    half = n // 2
-    return rng.sample(phrasings, min(half, len(phrasings))) + [
-        unseen[i % len(unseen)] for i in rng.sample(range(len(unseen)), min(n - half, len(unseen)))
-    ]
+    # Every held-out paraphrase once (they are few), standard phrasings for the rest.
+    unseen = rng.sample(unseen, min(len(unseen), n // 2))
+    return rng.sample(phrasings, min(n - len(unseen), len(phrasings))) + unseen
 
 
 def _converse(client: Any, container: Any, text: str, expected: str, ref: str) -> dict[str, Any]:
