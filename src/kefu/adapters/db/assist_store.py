@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db.engine import writing
 from kefu.assist.canned import CannedResponse
 from kefu.assist.card import HandoverCard
 from kefu.assist.replies import ReplyPair
@@ -97,7 +98,7 @@ class SqlAssistStore:
     ) -> bool:
         """False when another writer created the card first."""
         try:
-            async with self._engine.begin() as conn:
+            async with writing(self._engine) as conn:
                 await conn.execute(
                     t.handover_cards.insert().values(
                         conversation_id=card.conversation_id,
@@ -123,7 +124,7 @@ class SqlAssistStore:
         changes: Mapping[str, tuple[Any, Any]],
     ) -> bool:
         """Writes `card` only if the stored one is still `expected_version`."""
-        async with self._engine.begin() as conn:
+        async with writing(self._engine) as conn:
             result = await conn.execute(
                 t.handover_cards.update()
                 .where(
@@ -302,7 +303,7 @@ class SqlAssistStore:
     async def add_canned(self, canned: CannedResponse) -> bool:
         """False when the shortcut is taken."""
         try:
-            async with self._engine.begin() as conn:
+            async with writing(self._engine) as conn:
                 await conn.execute(
                     t.canned_responses.insert().values(
                         id=canned.id,
@@ -323,7 +324,7 @@ class SqlAssistStore:
         """None when it does not exist, False when the new shortcut is taken."""
         r = t.canned_responses
         try:
-            async with self._engine.begin() as conn:
+            async with writing(self._engine) as conn:
                 result = await conn.execute(
                     r.update()
                     .where(r.c.account_id == canned.account_id, r.c.id == canned.id)
@@ -340,7 +341,7 @@ class SqlAssistStore:
 
     async def delete_canned(self, account_id: str, canned_id: str) -> bool:
         r = t.canned_responses
-        async with self._engine.begin() as conn:
+        async with writing(self._engine) as conn:
             result = await conn.execute(
                 r.delete().where(r.c.account_id == account_id, r.c.id == canned_id)
             )
@@ -349,7 +350,7 @@ class SqlAssistStore:
     # --- suggestion usage --------------------------------------------------------------
 
     async def add_usage(self, values: Mapping[str, Any]) -> None:
-        async with self._engine.begin() as conn:
+        async with writing(self._engine) as conn:
             await conn.execute(t.assist_usage.insert().values(**values))
 
     async def usage(self, conversation_id: str) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db.engine import writing
 from kefu.domain.errors import Conflict
 from kefu.domain.ids import new_id
 from kefu.knowledge.history import Action, Version, diff
@@ -85,7 +86,7 @@ class SqlKnowledgeStore:
         self, account_id: str, changes: Sequence[Change], author: str, at: datetime
     ) -> list[Version]:
         try:
-            async with self._engine.begin() as conn:
+            async with writing(self._engine) as conn:
                 return await self._write(conn, account_id, changes, author, at)
         except IntegrityError as exc:
             raise Conflict(
@@ -189,7 +190,7 @@ class SqlJourneyLog:
         self._engine = engine
 
     async def add(self, account_id: str, record: JourneyRecord) -> None:
-        async with self._engine.begin() as conn:
+        async with writing(self._engine) as conn:
             await conn.execute(
                 _J.insert().values(
                     id=new_id(),
@@ -239,7 +240,7 @@ class SqlSuggestionLog:
     async def add_many(self, account_id: str, records: Sequence[SuggestionRecord]) -> None:
         if not records:
             return
-        async with self._engine.begin() as conn:
+        async with writing(self._engine) as conn:
             await conn.execute(
                 _S.insert(),
                 [

@@ -11,6 +11,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db.engine import writing
 from kefu.ops.packs import KnowledgePack, pack_from_dict
 from kefu.ops.projections import AgentSeed, Seed
 
@@ -95,7 +96,7 @@ class SqlOpsStore:
     # ---- knowledge packs --------------------------------------------------------------------
 
     async def add_pack(self, account_id: str, pack: KnowledgePack) -> None:
-        async with self.engine.begin() as conn:
+        async with writing(self.engine) as conn:
             await conn.execute(
                 t.ops_knowledge_packs.insert().values(_pack_values(pack, account_id))
             )
@@ -104,7 +105,7 @@ class SqlOpsStore:
         p = t.ops_knowledge_packs.c
         values = _pack_values(pack, account_id)
         del values["id"], values["account_id"]
-        async with self.engine.begin() as conn:
+        async with writing(self.engine) as conn:
             await conn.execute(
                 update(t.ops_knowledge_packs)
                 .where(p.id == pack.id, p.account_id == account_id)
@@ -142,7 +143,7 @@ class SqlOpsStore:
 
     async def save_settings(self, account_id: str, config: dict[str, Any], now: datetime) -> None:
         s = t.ops_settings.c
-        async with self.engine.begin() as conn:
+        async with writing(self.engine) as conn:
             changed = await conn.execute(
                 update(t.ops_settings)
                 .where(s.account_id == account_id)
