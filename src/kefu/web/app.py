@@ -14,7 +14,9 @@ from kefu.web import docs_page, errors
 from kefu.web.hub import Hub
 from kefu.web.limits import BodySizeLimit
 from kefu.web.metrics import Metrics, MetricsMiddleware
-from kefu.web.routes import admin, agent, ops, public
+from kefu.web.routes import admin, admin_users, agent, board, bot, ops, pages, public
+from kefu.web.routes import assist as assist_routes
+from kefu.web.routes import knowledge as knowledge_routes
 from kefu.web.streams import router as streams_router
 from kefu.web.tokens import TokenService
 
@@ -63,14 +65,30 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     container.bus.subscribe(hub.on_event)
     container.bus.subscribe(metrics.on_event)
+    if container.cards is not None:
+        # The card follows its conversation; once per event, by the instance that made it.
+        container.bus.subscribe(container.cards.on_event, local_only=True)
+    if container.assist is not None:
+        # Every instance keeps its own index of the team's replies up to date.
+        container.bus.subscribe(container.assist.on_event)
+    if container.ops is not None:
+        metrics.watch_board(container.ops.board)
 
     errors.install(app)
     docs_page.install(app)
     app.include_router(public.router)
     app.include_router(agent.router)
+    app.include_router(assist_routes.router)
     app.include_router(admin.router)
+    app.include_router(knowledge_routes.admin)
+    app.include_router(knowledge_routes.public)
+    app.include_router(bot.router)
+    app.include_router(admin_users.router)
     app.include_router(streams_router)
     app.include_router(ops.router)
+    app.include_router(board.router)
+    app.include_router(board.pages)
+    pages.install(app)
     if settings.enable_echo:
         app.include_router(ops.echo_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
