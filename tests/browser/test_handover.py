@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PageFactory, log_in
@@ -87,8 +88,13 @@ def test_an_agent_gives_the_chat_back_to_the_bot(
     )
     agent.goto(f"/agent?lang=en&c={conversation_id}")
     expect(agent.locator("#conv")).to_be_visible()
-    if agent.locator("#take").is_visible():
+    # The take button appears once the conversation has loaded, unless the dispatcher already
+    # gave it to the supervisor; give the page a moment to tell which.
+    try:
+        agent.locator("#take").wait_for(state="visible", timeout=3000)
         agent.click("#take")
+    except PlaywrightTimeout:
+        pass
     expect(customer.locator("#status")).to_have_text("人工客服已接入")
     agent.click("#transfer")
     agent.locator('#transfer-form input[value="bot"]').check()
