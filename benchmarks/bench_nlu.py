@@ -31,6 +31,8 @@ from kefu.nlu.build import (  # noqa: E402
     MODELS_DIR,
     SENTIMENT_LINEAR,
     default_datasets_dir,
+    sentiment_examples,
+    weibo_polarity_examples,
 )
 from kefu.nlu.data import read_examples, read_pairs, read_rows  # noqa: E402
 from kefu.nlu.emotion import EVAL_LABELS  # noqa: E402
@@ -39,6 +41,7 @@ from kefu.nlu.features import Featurizer  # noqa: E402
 from kefu.nlu.intent import IntentClassifier  # noqa: E402
 from kefu.nlu.linear import LinearConfig, LinearModel  # noqa: E402
 from kefu.nlu.metrics import classification_metrics, timed  # noqa: E402
+from kefu.nlu.sentiment import SentimentClassifier  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "nlu.json"
 Row = dict[str, Any]
@@ -107,17 +110,21 @@ def bench_clinc(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]
 def bench_sentiment_domains(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]:
     """Train on 9 online-shopping categories, test on the 10th, for each category.
 
+    As in the built-in recipe, the Weibo polarity examples (SMP2020-EWECT train, no product
+    domain) are added to every fold's training part. ChnSentiCorp is left out: it holds
+    hotel, laptop and book reviews that are also in online_shopping (酒店, 计算机, 书籍).
     Texts are hashed once (hashing is stateless); each fold fits its own bucket selection
     and IDF on its training rows only.
     """
     rows_all = read_rows(datasets / "online_shopping_10_cats/train.csv", ("text", "label", "cat"))
-    texts = [r["text"] for r in rows_all]
-    labels = np.asarray([r["label"] for r in rows_all])
-    cats = np.asarray([r["cat"] for r in rows_all])
+    weibo = weibo_polarity_examples(datasets)
+    texts = [r["text"] for r in rows_all] + [e.text for e in weibo]
+    labels = np.asarray([r["label"] for r in rows_all] + [e.label for e in weibo])
+    cats = np.asarray([r["cat"] for r in rows_all] + [""] * len(weibo))
     featurizer = Featurizer(BUILTIN_FEATURES["zh"])
     counts = featurizer.hashed(texts)
     per_cat: dict[str, float] = {}
-    categories = sorted(set(cats.tolist()))
+    categories = sorted(set(cats.tolist()) - {""})
     for cat in categories[:3] if quick else categories:
         train_idx, test_idx = np.flatnonzero(cats != cat), np.flatnonzero(cats == cat)
         fold = Featurizer(BUILTIN_FEATURES["zh"])
@@ -156,16 +163,9 @@ def bench_builtin(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any
     dev = _sample(read_examples(datasets / "chnsenticorp/dev.csv"), 400 if quick else None)
     scores, latency = timed(sentiment.predict, [e.text for e in dev])
     m = classification_metrics([e.label for e in dev], ["1" if s >= 0.5 else "0" for s in scores])
-    detail["chnsenticorp_dev"] = {**m, **latency}
-    rows.append(
-        _row(
-            "zh sentiment, ChnSentiCorp dev (built-in model)",
-            ">= 0.90",
-            m["accuracy"],
-            m["accuracy"] >= 0.90,
-            "BERT ≈ 0.95",
-        )
-    )
+    # Not a target figure: 95 % of these dev reviews are also in online_shopping_10_cats,
+    # which the built-in model is trained on (see bench_chnsenticorp).
+    detail["chnsenticorp_dev_builtin_model_seen_texts"] = {**m, **latency}
 
     emotion_rows = read_rows(datasets / "smp2020_ewect/dev.csv", ("text", "label", "subset"))
     emotion_rows = _sample(emotion_rows, 800 if quick else None)
@@ -221,6 +221,44 @@ def bench_builtin(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any
             )
         )
     return rows, detail
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def bench_chnsenticorp(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]:
+    """ChnSentiCorp dev with the built-in sentiment recipe trained *without* the dev texts.
+
+    online_shopping_10_cats contains most of ChnSentiCorp (1,145 of the 1,200 dev reviews
+    appear in it verbatim, 340 also in ChnSentiCorp train), so the shipped model has seen
+    the dev texts; this measurement drops every training row whose text (whitespace
+    removed) is a dev text, and trains the same features and linear model.
+    """
+    dev = read_examples(datasets / "chnsenticorp/dev.csv")
+    held = {_squeeze(e.text) for e in dev}
+    examples = [e for e in sentiment_examples(datasets) if _squeeze(e.text) not in held]
+    start = time.perf_counter()
+    linear = LinearConfig(
+        estimator=SENTIMENT_LINEAR.estimator,
+        c=SENTIMENT_LINEAR.c,
+        folds=0,
+    )
+    model = SentimentClassifier(BUILTIN_FEATURES, linear).train(examples)
+    train_s = time.perf_counter() - start
+    dev = _sample(dev, 400 if quick else None)
+    predicted = [model.predict_label(e.text) for e in dev]
+    m = classification_metrics([e.label for e in dev], predicted)
+    rows = [
+        _row(
+            "zh sentiment, ChnSentiCorp dev (dev texts removed from training)",
+            ">= 0.90",
+            m["accuracy"],
+            m["accuracy"] >= 0.90,
+            "BERT ≈ 0.95",
+        )
+    ]
+    return rows, {**m, "n_train": len(examples), "train_seconds": train_s}
 
 
 def bench_knowledge_growth(datasets: Path, quick: bool) -> tuple[list[Row], dict[str, Any]]:
@@ -286,6 +324,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="subsample for a fast check")
     parser.add_argument("--datasets", type=Path, default=default_datasets_dir())
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated benches to rerun (speed, builtin, knowledge_growth, clinc150, "
+        "sentiment_domains, chnsenticorp); their rows replace those in the existing JSON",
+    )
     args = parser.parse_args(argv)
     benches: list[tuple[str, Callable[[Path, bool], tuple[list[Row], dict[str, Any]]]]] = [
         ("speed", bench_speed),
@@ -293,15 +337,23 @@ def main(argv: list[str] | None = None) -> int:
         ("knowledge_growth", bench_knowledge_growth),
         ("clinc150", bench_clinc),
         ("sentiment_domains", bench_sentiment_domains),
+        ("chnsenticorp", bench_chnsenticorp),
     ]
     table: list[Row] = []
     details: dict[str, Any] = {}
+    only = {n for n in args.only.split(",") if n}
+    if only:
+        benches = [b for b in benches if b[0] in only]
+        if RESULTS.is_file():
+            previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+            details = {k: v for k, v in previous["details"].items() if k not in only}
+            table = [r for r in previous["table"] if r.get("bench") not in only]
     for name, bench in benches:
         print(f"{name}…", file=sys.stderr, flush=True)
         start = time.perf_counter()
         rows, detail = bench(args.datasets, args.quick)
         details[name] = {**detail, "seconds": time.perf_counter() - start}
-        table.extend(rows)
+        table.extend({**r, "bench": name} for r in rows)
     width = max(len(r["name"]) for r in table)
     print(f"{'measure':<{width}}  {'target':>8}  {'measured':>9}  met  baseline")
     for r in table:

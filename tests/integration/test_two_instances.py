@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,13 @@ def pair() -> Iterator[tuple[TestClient, TestClient]]:
     settings = make_settings(POSTGRES_URL, redis_url=REDIS_URL)
     with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
         yield a, b
+
+
+def _next_message(ws: Any) -> dict[str, Any]:
+    while True:
+        frame: dict[str, Any] = ws.receive_json()
+        if frame["type"] == "message":
+            return frame
 
 
 def test_a_customer_on_one_instance_reaches_an_agent_on_the_other(
@@ -48,7 +56,7 @@ def test_a_customer_on_one_instance_reaches_an_agent_on_the_other(
         assert customer_ws.receive_json()["status"] == "assigned"  # heard on a, via Redis
 
         customer.say("我的外卖到哪了")  # on a
-        frame = agent_ws.receive_json()
+        frame = _next_message(agent_ws)  # the card following its new owner comes first
         assert (frame["type"], frame["message"]["text"]) == ("message", "我的外卖到哪了")
         assert customer_ws.receive_json()["message"]["seq"] == 1  # the customer's own line
 

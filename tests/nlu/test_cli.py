@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from . import factories
 INTENT_KEYS = {"accuracy", "macro_f1", "n", "latency_ms_p50", "latency_ms_p99"}
 
 
-def _write_csv(path: Path, header: str, rows: list[tuple[str, ...]]) -> Path:
+def _write_csv(path: Path, header: str, rows: Sequence[tuple[str, ...]]) -> Path:
     lines = [header] + [",".join(f'"{c}"' for c in row) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

