@@ -36,6 +36,7 @@ from kefu.ops.packs import (
 )
 from kefu.ops.projections import AgentSeed, BoardProjection, Seed
 from kefu.ops.webhooks import WebhookSender
+from kefu.services.background import cancel
 from kefu.services.ports import EventBus
 
 log = logging.getLogger(__name__)
@@ -115,11 +116,8 @@ class LiveOps:
             self._ticker = asyncio.create_task(self._tick_forever(), name="ops-ticker")
 
     async def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
+        await cancel(self._ticker)
+        self._ticker = None
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

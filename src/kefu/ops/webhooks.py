@@ -5,11 +5,12 @@ event stream)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
 import httpx
+
+from kefu.services.background import cancel
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,8 @@ class WebhookSender:
             self._task = asyncio.create_task(self._run(), name="ops-webhooks")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def drain(self) -> None:
         """Waits until everything queued was attempted (for tests and shutdown)."""

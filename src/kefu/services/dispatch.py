@@ -24,6 +24,7 @@ from kefu.routing import AgentState, QueueConfig, WaitingItem, plan_assignments
 from kefu.routing import Presence as RoutingPresence
 from kefu.routing.estimate import DEFAULT_HANDLING_S, estimate_wait_s, serving_capacity
 from kefu.routing.priority import Tier, tier_of
+from kefu.services.background import cancel
 from kefu.services.context import ServiceContext
 from kefu.services.ports import UnitOfWork
 from kefu.services.queues import default_config, get_config, parse_config
@@ -171,11 +172,8 @@ class Dispatcher:
         self._task = asyncio.create_task(self._run(), name="kefu-dispatcher")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:

@@ -10,7 +10,6 @@ A message is acknowledged only after the transaction holding it committed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from kefu.domain.errors import NotFound
 from kefu.domain.events import DomainEvent, MessageCreated
 from kefu.domain.ids import new_id
 from kefu.domain.message import Message, Sender
+from kefu.services.background import cancel
 from kefu.services.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -141,11 +141,8 @@ class MessageWriter:
         return await future
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         assert self._queue is not None

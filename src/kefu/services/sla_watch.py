@@ -8,7 +8,6 @@ nothing and several instances ticking at once announce each event once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +17,7 @@ from kefu.domain.events import SlaBreached, SlaEscalated, SlaEvent, SlaWarning
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.routing.sla import SlaEvent as DueEvent
 from kefu.routing.sla import SlaEventKind, SlaPolicy, due_events
+from kefu.services.background import cancel
 from kefu.services.context import ServiceContext
 from kefu.services.queues import queue_sla_policies
 
@@ -90,11 +90,8 @@ class SlaWatch:
         self._task = asyncio.create_task(self._run(), name="kefu-sla-watch")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:
