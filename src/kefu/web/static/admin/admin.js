@@ -1,6 +1,6 @@
 // Administration: knowledge base, hand-over rules, queues and hours, users, retention.
 import { api, ApiError } from "../common/api.js";
-import { forgetToken, logIn } from "../common/auth.js";
+import { forgetToken, logIn, teamApi } from "../common/auth.js";
 import { $, $$, add, clear, fill, h } from "../common/dom.js";
 import { applyI18n, lang, t } from "../common/i18n.js";
 import { mountNav } from "../common/nav.js";
@@ -11,17 +11,7 @@ let me = null;
 let section = "knowledge";
 const content = $("#content");
 
-async function call(path, options = {}) {
-  try {
-    return await api(path, { ...options, token });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      forgetToken();
-      location.reload();
-    }
-    throw error;
-  }
-}
+const call = teamApi(() => token);
 
 function errorLine() {
   return h("p", { class: "error", role: "alert" });

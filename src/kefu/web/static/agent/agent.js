@@ -1,7 +1,7 @@
 // The agent workspace: my conversations and queues, the conversation with its transcript,
 // the hand-over card, the customer and their orders, assist, canned responses.
 import { api, ApiError, retriable, wsUrl } from "../common/api.js";
-import { forgetToken, logIn } from "../common/auth.js";
+import { forgetToken, logIn, teamApi } from "../common/auth.js";
 import { $, $$, add, clear, fill, formatDateTime, formatTime, h, newClientId, sleep } from "../common/dom.js";
 import { applyI18n, lang, t } from "../common/i18n.js";
 import { mountNav } from "../common/nav.js";
@@ -29,17 +29,7 @@ let cardEditing = false;
 
 // ---- plumbing -------------------------------------------------------------------------------
 
-async function call(path, options = {}) {
-  try {
-    return await api(path, { ...options, token });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      forgetToken();
-      location.reload();
-    }
-    throw error;
-  }
-}
+const call = teamApi(() => token);
 
 function agentPath(suffix) {
   return `/api/v1/agent${suffix}`;

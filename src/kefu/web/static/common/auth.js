@@ -59,3 +59,18 @@ export function askToLogIn() {
 export async function logIn() {
   return (await currentAgent()) || (await askToLogIn());
 }
+
+/** API calls on behalf of the logged-in member; a stale token sends them back to log in. */
+export function teamApi(currentToken) {
+  return async (path, options = {}) => {
+    try {
+      return await api(path, { ...options, token: currentToken() });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        forgetToken();
+        location.reload();
+      }
+      throw error;
+    }
+  };
+}
