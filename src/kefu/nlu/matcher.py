@@ -77,6 +77,9 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
         self.entries: dict[str, KnowledgeEntry] = {}
         self._vectors: dict[str, list[SparseVector]] = {}
         self._index: _Index | None = None
+        # Bumped by every edit: an index built while an edit happened is not kept, so a
+        # reader in another thread (a test, an admin tool) never pins a stale index.
+        self._generation = 0
         self.manifest = None
 
     # -- the knowledge base ------------------------------------------------------------
@@ -102,6 +105,7 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
             raise ValueError(f"knowledge entry {entry.id!r} has no question text")
         self.entries[entry.id] = entry
         self._vectors[entry.id] = [self.featurizer.vector(t) for t in entry.texts]
+        self._generation += 1
         self._index = None
 
     def update(self, entry: KnowledgeEntry) -> None:
@@ -113,6 +117,7 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
         if self.entries.pop(entry_id, None) is None:
             raise KeyError(f"no knowledge entry {entry_id!r} to remove")
         del self._vectors[entry_id]
+        self._generation += 1
         self._index = None
         self._refresh_manifest()
 
@@ -136,11 +141,13 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
     def _matrix(self) -> _Index:
         """Phrasing vectors as a (features × rows) matrix grouped by entry, the entries'
         normalised centroids as (features × entries), entry start rows, (entry, text)."""
-        if self._index is None:
+        index = self._index
+        if index is None:
+            generation = self._generation
             rows: list[tuple[str, str]] = []
             starts: list[int] = []
             data, indices, indptr = [], [], [0]
-            for entry_id, vectors in self._vectors.items():
+            for entry_id, vectors in list(self._vectors.items()):
                 starts.append(len(rows))
                 for text, (idx, values) in zip(self.entries[entry_id].texts, vectors, strict=True):
                     rows.append((entry_id, text))
@@ -165,13 +172,15 @@ class KnowledgeMatcher(Component[Sequence[KnowledgeEntry], tuple[KnowledgeMatch,
             sums = (group @ matrix).tocsr()
             norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
             centroids = sp.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ sums
-            self._index = (
+            index = (
                 matrix.T.tocsr(),
                 centroids.T.tocsr(),
                 np.asarray(starts, dtype=np.int64),
                 rows,
             )
-        return self._index
+            if generation == self._generation:
+                self._index = index
+        return index
 
     def match(self, text: str, k: int | None = None) -> tuple[KnowledgeMatch, ...]:
         """The best `k` entries for `text`, most likely first, with scores in [0, 1]."""
