@@ -192,6 +192,13 @@ class Flow:
         )
 
 
+def about(order: Order, ctx: FlowContext, text: str) -> FlowReply:
+    """A finished answer about one order, shown with the order's card."""
+    return FlowReply(
+        text, done=True, payload={"orders": [order_card(order, ctx.language)]}, order=order
+    )
+
+
 def ask_confirmation(ctx: FlowContext, text: str) -> FlowReply:
     choices = [
         {"label": say("confirm", ctx.language), "value": "yes"},
@@ -265,9 +272,7 @@ class OrderStatusFlow(Flow):
                 f" 骑手{order.rider.name}当前位置：{order.rider.location}。",
                 f" Rider {order.rider.name} is at {order.rider.location}.",
             )
-        return FlowReply(
-            text, done=True, payload={"orders": [order_card(order, lang)]}, order=order
-        )
+        return about(order, ctx, text)
 
 
 class RiderContactFlow(OrderStatusFlow):
@@ -282,9 +287,7 @@ class RiderContactFlow(OrderStatusFlow):
             f"骑手{order.rider.name}的联系电话（隐私号）：{order.rider.phone}。",
             f"You can reach rider {order.rider.name} on {order.rider.phone} (a relay number).",
         )
-        return FlowReply(
-            text, done=True, payload={"orders": [order_card(order, ctx.language)]}, order=order
-        )
+        return about(order, ctx, text)
 
 
 class CancelFlow(Flow):
@@ -469,9 +472,7 @@ class CouponFlow(Flow):
                 f"优惠券「{coupon.title.zh}」没有生效：{why}",
                 f"The coupon '{coupon.title.en}' was not applied: {why}",
             )
-        return FlowReply(
-            text, done=True, payload={"orders": [order_card(order, ctx.language)]}, order=order
-        )
+        return about(order, ctx, text)
 
 
 class PaymentFlow(Flow):
@@ -497,9 +498,7 @@ class PaymentFlow(Flow):
                 f"这笔支付没有成功（{reason}），钱不会被扣；请检查余额或换一种支付方式重新支付。",
                 f"That payment did not go through ({reason}) and nothing was charged; please check your balance or pay another way.",
             )
-        return FlowReply(
-            text, done=True, payload={"orders": [order_card(order, ctx.language)]}, order=order
-        )
+        return about(order, ctx, text)
 
 
 class InvoiceFlow(Flow):

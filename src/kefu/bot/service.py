@@ -241,7 +241,9 @@ class BotService:
     async def take_turn(self, event: MessageCreated) -> None:
         conversation = await conv.get_conversation(self.ctx, event.conversation_id)
         customer = await self._customer(conversation.customer_id)
-        analysis = self.nlu.analyse(event.text)
+        # Knowledge is matched once, below, by the knowledge service (which also filters by
+        # audience, channel and validity); the engine's own top-k would be thrown away.
+        analysis = self.nlu.analyse(event.text, top_k=0)
         language: Language = (
             analysis.language
             if analysis.language in ("zh", "en")

@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kefu.adapters.db.account_settings import AccountSettingsStore
 from kefu.domain.agent import Agent, Role
 from kefu.services import agents as agent_service
 from kefu.services import team
 from kefu.web.deps import ContainerDep, CtxDep, SupervisorDep
-from kefu.web.schemas import RequestBody
+from kefu.web.schemas import AgentOut, RequestBody
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -23,32 +23,15 @@ ZH: Language = "zh"
 RETENTION_KEY = "retention"
 
 
-class UserOut(BaseModel):
-    id: str
-    email: str
-    name: str
-    role: str
-    skills: list[str]
-    languages: list[str]
-    max_concurrent: int
-    presence: str
+class UserOut(AgentOut):
+    """A member of the team as admins see them: the agent view plus account state."""
+
     active: bool
     created_at: datetime
 
     @classmethod
     def of(cls, a: Agent) -> UserOut:
-        return cls(
-            id=a.id,
-            email=a.email,
-            name=a.name,
-            role=a.role.value,
-            skills=list(a.skills),
-            languages=list(a.languages),
-            max_concurrent=a.max_concurrent,
-            presence=a.presence.value,
-            active=a.active,
-            created_at=a.created_at,
-        )
+        return cls(**AgentOut.of(a).model_dump(), active=a.active, created_at=a.created_at)
 
 
 class UserIn(RequestBody):
