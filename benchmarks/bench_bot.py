@@ -115,11 +115,17 @@ async def _load(server: KefuServer, customers: int, seconds: float) -> dict[str,
     latencies: list[float] = []
     # Warm-up: the first turns load caches; they are not measured.
     await _customer(10_000, server, time.perf_counter() + 2, [])
+    cpu_before = server.cpu_seconds()
     stop = time.perf_counter() + seconds
     errors = await asyncio.gather(
         *(_customer(i, server, stop, latencies) for i in range(customers))
     )
+    cpu = server.cpu_seconds() - cpu_before
+    # Server CPU (user + system, from /proc) per bot turn: each turn is one customer message
+    # (analysed, matched, answered, stored, pushed) plus its share of conversation starts.
     return {
+        "server_cpu_s": round(cpu, 3),
+        "server_cpu_ms_per_turn": round(cpu * 1000 / max(1, len(latencies)), 2),
         "customers": customers,
         "seconds": seconds,
         "turns": len(latencies),
@@ -154,7 +160,7 @@ def _cases(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
 
 
 def _converse(client: Any, container: Any, text: str, expected: str, ref: str) -> dict[str, Any]:
-    from kefu.bot.flows import FLOW_FOR_ENTRY
+    from kefu.bot.rules import DEFAULT_ENTRY_FLOWS as FLOW_FOR_ENTRY
 
     response = client.post("/api/v1/public/conversations", json={"external_id": ref})
     started = response.json()
@@ -164,13 +170,14 @@ def _converse(client: Any, container: Any, text: str, expected: str, ref: str) -
 
     def send(body: dict[str, Any]) -> dict[str, Any] | None:
         sent = client.post(f"{base}/messages", json=body, headers=auth).json()
-        portal.call(container.bot.drain)
+        portal.call(container.settle)
         found = client.get(f"{base}/messages", params={"after": sent["seq"]}, headers=auth).json()
         bot = [m for m in found["messages"] if m["sender"] == "bot"]
         return bot[-1] if bot else None
 
-    portal.call(container.bot.drain)
+    portal.call(container.settle)
     reply = send({"text": text})
+    first = (reply or {}).get("payload") or {}
     answered_with: set[str] = set()
     for _ in range(4):
         if reply is None:
@@ -202,11 +209,19 @@ def _converse(client: Any, container: Any, text: str, expected: str, ref: str) -
             reply = send({"text": "紫荆公寓 9 号楼 zhang@example.com 张伟"})
         else:
             break
-    status = client.get(base).json()
+    status = client.get(base, headers=auth).json()
     right = expected in answered_with or (
         expected in FLOW_FOR_ENTRY and f"flow-of:{expected}" in answered_with
     )
-    return {"status": status["status"], "reason": status["handover_reason"], "right": right}
+    # A confident wrong answer: the bot answered or acted at once, and not with what was asked.
+    wrong = first.get("decision") in ("answer", "flow") and not right
+    return {
+        "status": status["status"],
+        "reason": status["handover_reason"],
+        "right": right,
+        "wrong": wrong,
+        "decision": first.get("decision"),
+    }
 
 
 def _resolution(n: int, seed: int) -> dict[str, Any]:
@@ -227,6 +242,8 @@ def _resolution(n: int, seed: int) -> dict[str, Any]:
             log_json=False,
             log_level="WARNING",
             auto_assign=False,
+            rate_limits=False,  # 500 conversations from one address in a minute
+            bot_enabled=True,
         )
         with TestClient(create_app(settings)) as client:
             container = client.app.state.container  # type: ignore[attr-defined]
@@ -244,6 +261,8 @@ def _resolution(n: int, seed: int) -> dict[str, Any]:
                 by_kind[kind]["n"] += 1
                 by_kind[kind]["resolved"] += resolved
                 by_kind[kind]["handed_over"] += outcome["status"] != "bot"
+                by_kind[kind]["confident_wrong"] += outcome["wrong"]
+                by_kind[kind][f"first_{outcome['decision']}"] += 1
                 if outcome["reason"]:
                     reasons[outcome["reason"]] += 1
             required = _required_handovers(client, container)
@@ -294,10 +313,10 @@ def _required_handovers(client: Any, container: Any) -> dict[str, Any]:
         body: dict[str, Any] = {"text": text}
         if text == "@human":
             body = {"text": "转人工", "action": {"type": "choice", "value": "human"}}
-        client.portal.call(container.bot.drain)
+        client.portal.call(container.settle)
         client.post(f"{base}/messages", json=body, headers=auth)
-        client.portal.call(container.bot.drain)
-        got = client.get(base).json()["handover_reason"]
+        client.portal.call(container.settle)
+        got = client.get(base, headers=auth).json()["handover_reason"]
         if got == reason:
             ok += 1
         else:
@@ -324,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     lat = load["latency_ms"]
     print(
         f"bot turn latency at {args.customers} customers: p50 {lat['p50']} ms, "
-        f"p99 {lat['p99']} ms, {load['turns_per_s']} turns/s, {load['errors']} errors"
+        f"p99 {lat['p99']} ms, {load['turns_per_s']} turns/s, {load['errors']} errors, "
+        f"server CPU {load['server_cpu_ms_per_turn']} ms/turn"
     )
     print(
         f"resolution without a human: {resolution['resolution_rate']:.1%} of "

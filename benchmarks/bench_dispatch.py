@@ -24,9 +24,9 @@ from kefu.domain.agent import Agent, Presence, Role
 from kefu.domain.conversation import Conversation, Status
 from kefu.domain.customer import Customer
 from kefu.domain.ids import new_id
-from kefu.services import conversations as conv
+from kefu.routing.dispatch import dispatch_once
+from kefu.services import handling
 from kefu.services.context import ServiceContext
-from kefu.services.dispatch import dispatch_once
 from kefu.services.passwords import hash_password
 from kefu.services.tenancy import ensure_account, inbox_for
 from kefu.settings import Settings
@@ -101,7 +101,7 @@ async def run(agents: int, waiting: int, rounds: int) -> dict[str, object]:
             idle_pass_s = time.perf_counter() - first_pass
             latencies = []
             for n in range(rounds):
-                await conv.resolve(ctx, busy[n * 7], by="bot")
+                await handling.resolve(ctx, busy[n * 7], by="bot")
                 started = time.perf_counter()
                 assigned = await dispatch_once(ctx)
                 latencies.append(time.perf_counter() - started)

@@ -48,6 +48,8 @@ def sqlite_url(tmp_path: Path) -> str:
 def make_settings(database_url: str, **overrides: object) -> Settings:
     # Tests of the plumbing count messages exactly, so the bot is off unless a test asks.
     overrides.setdefault("bot_enabled", False)
+    # Every test client comes from one address; abuse limits are tested on their own.
+    overrides.setdefault("rate_limits", False)
     return Settings(
         env="test",
         secret_key=TEST_SECRET,  # type: ignore[arg-type]

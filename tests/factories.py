@@ -45,7 +45,9 @@ class CustomerSession:
         return list(response.json()["messages"])
 
     def status(self) -> dict[str, Any]:
-        response = self.client.get(f"/api/v1/public/conversations/{self.conversation_id}")
+        response = self.client.get(
+            f"/api/v1/public/conversations/{self.conversation_id}", headers=self.auth
+        )
         assert response.status_code == 200, response.text
         return dict(response.json())
 
@@ -80,6 +82,7 @@ class AgentSession:
     def take(self, conversation_id: str) -> dict[str, Any]:
         response = self.call("POST", f"/conversations/{conversation_id}/take")
         assert response.status_code == 200, response.text
+        settle(self.client)  # the card follows its owner on the queued lane
         return dict(response.json())
 
     def reply(self, conversation_id: str, text: str, *, internal: bool = False) -> Any:
@@ -90,18 +93,25 @@ class AgentSession:
         )
 
 
+def settle(client: TestClient) -> None:
+    """Waits until every event is delivered and every queued job has run."""
+    portal = client.portal
+    if portal is not None:
+        portal.call(client.app.state.container.settle)  # type: ignore[attr-defined]
+
+
 def create_agent(
     database_url: str, email: str, *, role: str = "agent", skills: tuple[str, ...] = ()
 ) -> str:
     """Adds a member of the team straight through the service layer, as `kefu users create`
     does, and returns their id."""
-    from kefu import bootstrap
+    from kefu import core
     from kefu.domain.agent import Role
     from kefu.services.agents import NewAgent
     from kefu.services.agents import create_agent as create
 
     async def run() -> str:
-        container = bootstrap.build(make_settings(database_url))
+        container = core.build_core(make_settings(database_url))
         try:
             new = NewAgent(
                 email, email.split("@")[0], PASSWORD, Role(role), list(skills), ["zh", "en"]

@@ -28,6 +28,15 @@ def build_parser(*, with_nlu: bool = True) -> argparse.ArgumentParser:
     from kefu import simulate
 
     simulate.register(subparsers)
+    from kefu.planning import cli as planning_cli
+
+    planning_cli.register(subparsers)
+    from kefu.insight import cli as insight_cli
+
+    insight_cli.register(subparsers)
+    from kefu.learning import cli as learning_cli
+
+    learning_cli.register(subparsers)
     if with_nlu:
         from kefu.nlu import cli as nlu_cli
 

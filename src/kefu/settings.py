@@ -23,6 +23,15 @@ class Settings(BaseSettings):
     env: Literal["development", "production", "test"] = "development"
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     database_url: str = "sqlite:///var/kefu.db"
+    db_pool_size: int = Field(
+        default=20, ge=1, description="PostgreSQL connections kept open per instance"
+    )
+    db_pool_overflow: int = Field(
+        default=10, ge=0, description="Extra PostgreSQL connections opened at peaks, then closed"
+    )
+    db_pool_timeout_s: float = Field(
+        default=30, gt=0, description="How long a request waits for a free connection"
+    )
     redis_url: str | None = None
     business_url: str | None = Field(
         default=None, description="Order API of the business; unset means the demo system"
@@ -36,6 +45,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     auto_assign: bool = Field(
         default=True, description="Offer waiting customers to online agents automatically"
+    )
+    model_registry: str | None = Field(
+        default=None,
+        description="Folder of the learning loop's model registry (shared by the instances): "
+        "its current intent model replaces the built-in one and a promotion reloads it live",
     )
     bot_enabled: bool = Field(
         default=True,
@@ -51,8 +65,49 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(
         default=2.0, gt=0, description="How often assignment is retried without any event"
     )
+    job_lease_s: float = Field(
+        default=30, gt=0, description="A queued job left this long by its instance runs elsewhere"
+    )
+    job_workers: int = Field(default=8, gt=0, description="Queued jobs run at once per instance")
+    ops_timezone: str = Field(
+        default="Asia/Shanghai", description="'Today' on the live board starts at its midnight"
+    )
+    rate_limits: bool = Field(
+        default=True, description="Abuse limits on log-in, new conversations and messages"
+    )
+    login_failures_per_account: int = Field(default=5, ge=1, description="per window")
+    login_failures_per_address: int = Field(default=30, ge=1, description="per window")
+    login_window_s: float = Field(default=300, gt=0)
+    starts_per_address: int = Field(
+        default=60, ge=1, description="New conversations per address per minute"
+    )
+    messages_per_customer: int = Field(default=60, ge=1, description="Per conversation a minute")
+    messages_per_address: int = Field(default=600, ge=1, description="Per address a minute")
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (https://host) allowed to open agent WebSockets besides our own",
+    )
+    chat_frame_ancestors: str = Field(
+        default="*", description="CSP frame-ancestors of /chat: who may embed the widget"
+    )
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts an alert webhook may point to even on a private address",
+    )
+    widget_identity_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared with the customer's site: HMAC-SHA256 of data-uid proves who it is",
+    )
+    emotion_ttl_s: float = Field(
+        default=72 * 3600, gt=0, description="Emotion readings are deleted after this long"
+    )
+    purge_interval_s: float = Field(default=600, gt=0, description="How often purges run")
     enable_echo: bool = Field(
         default=False, description="Expose a bare echo endpoint, used as the benchmark ceiling"
+    )
+    public_url: str = Field(default="", description="Base of links sent to customers")
+    survey_webhook_url: str | None = Field(
+        default=None, description="NPS surveys are also POSTed here (SMS or e-mail gateway)"
     )
 
     @model_validator(mode="after")

@@ -88,9 +88,8 @@ def _container(client: TestClient) -> Container:
 
 def _settle(client: TestClient) -> None:
     """Waits until the bot has answered everything it was sent."""
-    bot = _container(client).bot
-    assert bot is not None and client.portal is not None
-    client.portal.call(bot.drain)
+    assert client.portal is not None
+    client.portal.call(_container(client).settle)
 
 
 def _customer(client: TestClient, external_id: str, language: str = "zh") -> CustomerSession:
@@ -177,6 +176,7 @@ def test_the_card_keeps_an_agents_edit_through_a_transfer_and_refuses_stale_edit
 
     transfer = {"to_agent_id": bob.agent_id, "note": "请跟进"}
     _ok(alice.call("POST", f"/conversations/{customer.conversation_id}/transfer", json=transfer))
+    _settle(app_client)  # the card follows the transfer on the queued lane
     moved = _ok(bob.call("GET", path))
     assert moved["owner"] == bob.agent_id
     assert moved["summary"] == "顾客要改地址到 6 号楼"

@@ -25,10 +25,9 @@ class BotChat:
 
     def settle(self) -> None:
         """Waits until the bot has finished with everything it was given."""
-        assert self.container.bot is not None
         portal = self.session.client.portal
         assert portal is not None
-        portal.call(self.container.bot.drain)
+        portal.call(self.container.settle)
 
     def send(self, text: str, action: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """Sends a message and returns what the bot said back to it."""

@@ -142,9 +142,9 @@ def test_a_message_left_unanswered_by_a_crash_is_answered_on_restart(database_ur
         session = start_customer(client, external_id="stu-1003", language="zh")
         session.say("我的外卖到哪了")
     with TestClient(create_app(make_settings(database_url, bot_enabled=True))) as client:
-        bot = client.app.state.container.bot  # type: ignore[attr-defined]
+        container = client.app.state.container  # type: ignore[attr-defined]
         assert client.portal is not None
-        client.portal.call(bot.drain)
+        client.portal.call(container.settle)
         session.client = client
         replies = [m for m in session.messages() if m["sender"] == "bot"]
     assert len(replies) == 1 and "预计" in replies[0]["text"]

@@ -110,8 +110,11 @@ def test_suggested_questions_and_the_menu_lead_to_answers(new_page: PageFactory)
     page = new_page()
     page.goto("/chat?lang=en")
     send(page, "hi")
-    chip = page.locator(".msg--bot .chip.suggestion:enabled").first
-    expect(chip).to_be_visible()
+    # The bot's answer to "hi" (not the welcome drawn before it, whose chips the customer's
+    # message disables) offers questions to ask.
+    answer = page.locator(".msg--customer[data-seq] ~ .msg--bot[data-seq]")
+    chip = answer.locator(".chip.suggestion:enabled").first
+    expect(chip).to_be_visible(timeout=30_000)
     question = chip.inner_text()
     offered_in = chip.locator("xpath=ancestor::div[@data-seq]").get_attribute("data-seq")
     chip.click()

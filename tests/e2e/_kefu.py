@@ -89,6 +89,7 @@ class KefuServer:
             "PYTHONUNBUFFERED": "1",
             # Tests of the plumbing count messages exactly; bot tests switch it back on.
             "KEFU_BOT_ENABLED": "false",
+            "KEFU_RATE_LIMITS": "false",
             **self.extra_env,
         }
         self.workdir.mkdir(parents=True, exist_ok=True)

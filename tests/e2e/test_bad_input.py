@@ -214,9 +214,10 @@ CASES: dict[str, tuple[Request, int]] = {
         422,
     ),
     # --- what is asked about
+    # Without the customer's token nobody learns whether a conversation exists.
     "unknown conversation, no token": (
         lambda c, w: c.get("/api/v1/public/conversations/no-such-conversation"),
-        404,
+        401,
     ),
     "unknown conversation, someone's token": (
         lambda c, w: c.post(

@@ -191,3 +191,27 @@ def test_an_agent_hands_the_conversation_back_to_the_bot(
         json={"to_bot": True, "to_queue": "general"},
     )
     assert both.status_code == 422
+
+
+def test_the_agent_lists_name_the_customer_and_never_show_their_phone(
+    client: TestClient, database_url: str
+) -> None:
+    create_agent(database_url, "mei@example.com")
+    mei = login(client, "mei@example.com")
+    named = start_customer(client, external_id="u-1", name="王小明", phone="13812345678")
+    anonymous = start_customer(client)
+    named.ask_for_human()
+    anonymous.ask_for_human()
+
+    queued = mei.call("GET", "/conversations", params={"scope": "queued"}).json()["conversations"]
+    names = {c["id"]: c["customer_name"] for c in queued}
+    # Looking into the queue, nobody handles it yet: masked (the header masks it the same).
+    assert names == {named.conversation_id: "王**", anonymous.conversation_id: None}
+    assert "13812345678" not in str(queued) and "5678" not in str(queued)
+    # The existing fields stay.
+    assert {c["status"] for c in queued} == {"queued"}
+
+    mei.take(named.conversation_id)
+    mine = mei.call("GET", "/conversations", params={"scope": "mine"}).json()["conversations"]
+    # Handling it, Mei addresses the customer by name.
+    assert [(c["id"], c["customer_name"]) for c in mine] == [(named.conversation_id, "王小明")]

@@ -13,11 +13,12 @@ from kefu import bootstrap
 from kefu.bootstrap import Container
 from kefu.domain.agent import Presence, Role
 from kefu.domain.conversation import Status
+from kefu.routing.dispatch import dispatch_once
 from kefu.services import agents as agent_service
+from kefu.services import conversation_views, handling
 from kefu.services import conversations as conv
 from kefu.services.agents import NewAgent
 from kefu.services.conversations import CustomerInfo
-from kefu.services.dispatch import dispatch_once
 from tests.conftest import POSTGRES_URL, REDIS_URL, make_settings, reset_postgres
 from tests.factories import PASSWORD, create_agent, login, start_customer
 
@@ -73,7 +74,7 @@ async def test_an_agent_at_capacity_gets_no_new_conversation(container: Containe
     assert await assignee(container, second) is None
     # When she resolves the first, the second is hers.
     lina_agent = await agent_service.get_agent(container.ctx, lina)
-    await conv.resolve(container.ctx, first, by=lina_agent)
+    await handling.resolve(container.ctx, first, by=lina_agent)
     await dispatch_once(container.ctx)
     assert await assignee(container, second) == lina
 
@@ -102,7 +103,7 @@ async def test_an_elderly_customer_is_served_before_those_who_came_earlier(
     calm = await waiting_customer(container)
     elderly = await waiting_customer(container, "elderly")
     status = await conv.get_conversation(container.ctx, elderly)
-    assert await conv.queue_position(container.ctx, status) == 1
+    assert await conversation_views.queue_position(container.ctx, status) == 1
     await dispatch_once(container.ctx)
     assert await assignee(container, elderly) == lina
     assert await assignee(container, calm) is None
@@ -178,18 +179,18 @@ def test_the_customer_sees_an_agent_join_without_anyone_clicking(database_url: s
 
 
 async def test_a_waiting_customer_is_told_roughly_how_long(container: Container) -> None:
-    from kefu.services.dispatch import estimated_wait_s
-
     first = await waiting_customer(container)
     second = await waiting_customer(container)
-    waiting = await conv.get_conversation(container.ctx, second)
     # Nobody is online: no made-up number.
-    assert await estimated_wait_s(container.ctx, waiting, 2) is None
+    view = await conversation_views.customer_view(container.ctx, second)
+    assert (view.queue_position, view.estimated_wait_s) == (2, None)
     await agent(container, "solo", capacity=1)
     await dispatch_once(container.ctx)
     assert await assignee(container, first) is not None
     # One seat, taken; the next customer waits about one handling time (5 minutes).
-    assert await estimated_wait_s(container.ctx, waiting, 1) == pytest.approx(300)
+    view = await conversation_views.customer_view(container.ctx, second)
+    assert view.queue_position == 1
+    assert view.estimated_wait_s == pytest.approx(300)
 
 
 async def test_an_angry_customer_moves_ahead_of_calm_ones(container: Container) -> None:
@@ -199,7 +200,9 @@ async def test_an_angry_customer_moves_ahead_of_calm_ones(container: Container) 
     angry = started.conversation.id
     await conv.hand_over(container.ctx, angry, reason="negative_emotion", emotion="anger")
     assert (
-        await conv.queue_position(container.ctx, await conv.get_conversation(container.ctx, angry))
+        await conversation_views.queue_position(
+            container.ctx, await conv.get_conversation(container.ctx, angry)
+        )
         == 1
     )
     await dispatch_once(container.ctx)

@@ -124,3 +124,24 @@ def test_the_migrations_build_exactly_the_schema_the_code_uses(database_url: str
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_users_create_starts_without_the_language_models(sqlite_url: str) -> None:
+    """An admin adding a colleague waits for a database write, not for models to load."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kefu.cli import main\n"
+        f"code = main(['users', 'create', '--email', 'mei@kefu.local', '--name', 'Mei', "
+        f"'--password', 'correct-horse-battery', '--database', {sqlite_url!r}])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'numpy') "
+        "or m.startswith(('kefu.nlu', 'kefu.bot')))\n"
+        "print(code, loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

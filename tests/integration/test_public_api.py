@@ -27,7 +27,10 @@ def test_a_customer_starts_a_conversation_with_the_bot(client: TestClient) -> No
     assert body["channel"] == "app"
     assert body["entry_point"] == "order_page"
     assert body["customer_token"]
-    status = client.get(f"/api/v1/public/conversations/{body['conversation_id']}").json()
+    status = client.get(
+        f"/api/v1/public/conversations/{body['conversation_id']}",
+        headers={"Authorization": f"Bearer {body['customer_token']}"},
+    ).json()
     assert status["status"] == "bot"
     assert status["queue_position"] is None
 
@@ -122,7 +125,7 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient) -> None:
             401,
             "Bearer",
         ),
-        (client.get("/api/v1/public/conversations/nope"), 404, "no conversation"),
+        (client.get("/api/v1/public/conversations/nope"), 401, "customer_token"),
         (client.post("/api/v1/public/conversations", json={"language": "fr"}), 422, "language"),
         (client.post("/api/v1/public/conversations", json={"channel": "fax"}), 422, "channel"),
         (client.post("/api/v1/public/conversations", json={"tags": "vip"}), 422, "tags"),

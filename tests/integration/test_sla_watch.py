@@ -11,11 +11,12 @@ from kefu.bootstrap import Container
 from kefu.domain.agent import Agent, Role
 from kefu.domain.clock import FrozenClock
 from kefu.routing.sla import SlaPolicy
+from kefu.routing.sla_watch import tick
 from kefu.services import agents as agent_service
 from kefu.services import conversations as conv
+from kefu.services import handling
 from kefu.services.agents import NewAgent
 from kefu.services.conversations import CustomerInfo
-from kefu.services.sla_watch import tick
 from tests.conftest import make_settings
 from tests.factories import PASSWORD
 
@@ -76,7 +77,7 @@ async def test_a_human_reply_in_time_stops_the_first_response_clock(
     agent = await agent_service.create_agent(
         container.ctx, NewAgent("quick@example.com", "quick", PASSWORD, Role.AGENT)
     )
-    await conv.take(container.ctx, agent, cid)
+    await handling.take(container.ctx, agent, cid)
     clock.advance(50)
     await conv.post_agent_message(container.ctx, agent, cid, "内部备注", None, internal=True)
     clock.advance(10)
@@ -140,7 +141,7 @@ async def _make_agent(database_url: str, email: str, role: Role) -> Agent:
 async def test_a_queue_with_its_own_targets_is_held_to_them(
     container: Container, clock: FrozenClock
 ) -> None:
-    from kefu.services.queues import put_config
+    from kefu.routing.queues import put_config
 
     sla = {"first_response_s": 30, "resolution_s": 600, "warn_at": 0.5}
     await put_config(container.ctx, "general", {"sla": sla})

@@ -67,7 +67,7 @@ def test_the_customer_sees_the_agent_join_and_reply_but_no_notes(
         lina.reply(customer.conversation_id, "内部备注", internal=True)
         lina.reply(customer.conversation_id, "您好，我是李娜")
         reply = _next_message(ws)
-        assert (reply["sender"], reply["text"], reply["seq"]) == ("agent", "您好，我是李娜", 2)
+        assert (reply["sender"], reply["text"], reply["seq"]) == ("agent", "您好，我是李娜", 1)
 
 
 def test_an_agent_stream_carries_their_conversations_live(

@@ -107,7 +107,7 @@ async def test_another_instance_picks_up_a_change_from_its_event() -> None:
         ("order-where", "delete"),
     ]
     for event in events:
-        await second.on_event(event)
+        await second.on_changed(event)
     assert second.match("图书馆的取餐点晚上几点关")[0].entry.id == "library-pickup"
     assert second.get("order-where") is None and "order-where" not in second.matcher.entries
 

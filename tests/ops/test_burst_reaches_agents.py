@@ -191,15 +191,21 @@ def test_alert_settings_are_validated_and_stored(
     assert bad.status_code == 422 or bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_input"
     rules = [{"id": "q", "indicator": "now.waiting", "raise_at": 1, "clear_at": 0}]
-    good = client.put(
+    internal = client.put(
         "/api/v1/ops/settings",
         json={"rules": rules, "webhooks": ["http://127.0.0.1:9/hook"]},
+        headers=boss.auth,
+    )
+    assert internal.status_code == 422  # an internal address needs the admin's allow-list
+    good = client.put(
+        "/api/v1/ops/settings",
+        json={"rules": rules, "webhooks": ["https://hooks.example.com/hook"]},
         headers=boss.auth,
     )
     assert good.status_code == 200, good.text
     stored = client.get("/api/v1/ops/settings", headers=boss.auth).json()
     assert [r["id"] for r in stored["rules"]] == ["q"]
-    assert stored["webhooks"] == ["http://127.0.0.1:9/hook"]
+    assert stored["webhooks"] == ["https://hooks.example.com/hook"]
     # One customer waiting raises the alert on the board.
     start_customer(client).ask_for_human()
     deadline = time.monotonic() + 10

@@ -8,7 +8,8 @@ import pytest
 
 from kefu.domain import events as ev
 from kefu.domain.clock import FrozenClock
-from kefu.ops.projections import AgentSeed, BoardProjection, Seed
+from kefu.ops.board_state import AgentSeed, Seed
+from kefu.ops.projections import BoardProjection
 from tests.ops.streams import Script
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -21,9 +21,9 @@ from kefu.domain.events import (
     ConversationAssigned,
     ConversationHandedOver,
     ConversationTransferred,
-    DomainEvent,
 )
 from kefu.routing.sla import SlaPolicy
+from kefu.services import access
 from kefu.services import conversations as conv
 from kefu.services.context import ServiceContext
 from kefu.services.ports import EventBus
@@ -165,8 +165,7 @@ class CardService:
     ) -> HandoverCard:
         """An agent's edit, refused with a conflict when someone changed the card since the
         agent read it (`expected_version`)."""
-        conversation = await conv.get_conversation(self.ctx, conversation_id)
-        conv.check_can_see(agent, conversation)
+        conversation = await access.access_conversation_to_edit(self.ctx, agent, conversation_id)
         card = await self.ensure(conversation_id)
         if card.version != expected_version:
             raise _stale(card)
@@ -187,20 +186,21 @@ class CardService:
 
     # --- the card travels with the conversation -----------------------------------------
 
-    async def on_event(self, event: DomainEvent) -> None:
-        if isinstance(event, ConversationAssigned):
-            await self._move_to(event.conversation_id, event.agent_id)
-        elif isinstance(event, ConversationTransferred):
-            await self._move_to(event.conversation_id, event.to_agent_id)
-        elif isinstance(event, ConversationHandedOver):
-            # The bot normally builds the card itself; this covers hand-overs it did not
-            # make (the customer's button, the API) and never overwrites the bot's card.
-            if await self.store.get_card(event.conversation_id) is not None:
-                return
-            with contextlib.suppress(Conflict, NotFound):
-                await self.create_on_handover(
-                    await self.facts_for(event.conversation_id, reason=event.reason)
-                )
+    async def on_assigned(self, event: ConversationAssigned) -> None:
+        await self._move_to(event.conversation_id, event.agent_id)
+
+    async def on_transferred(self, event: ConversationTransferred) -> None:
+        await self._move_to(event.conversation_id, event.to_agent_id)
+
+    async def on_handed_over(self, event: ConversationHandedOver) -> None:
+        # The bot normally builds the card itself; this covers hand-overs it did not make
+        # (the customer's button, the API) and never overwrites the bot's card.
+        if await self.store.get_card(event.conversation_id) is not None:
+            return
+        with contextlib.suppress(Conflict, NotFound):
+            await self.create_on_handover(
+                await self.facts_for(event.conversation_id, reason=event.reason)
+            )
 
     async def _move_to(self, conversation_id: str, owner: str | None) -> None:
         for _ in range(MAX_ATTEMPTS):

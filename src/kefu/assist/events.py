@@ -1,32 +1,6 @@
-"""Events of agent assist: a hand-over card changed, a suggestion was used."""
+"""Re-exports of this package's events, which live in the one catalogue `kefu.domain.events`
+(kept so that imports written before the move still work)."""
 
-from __future__ import annotations
+from kefu.domain.events import AssistUsed, HandoverCardUpdated
 
-from dataclasses import dataclass, field
-from typing import ClassVar
-
-from kefu.domain.events import ConversationEvent, register_event
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class HandoverCardUpdated(ConversationEvent):
-    """`action`: created, rebuilt (a later hand-over), edited (by an agent), owner_changed."""
-
-    name: ClassVar[str] = "handover_card.updated"
-    version: int
-    action: str
-    author: str
-    changed: list[str] = field(default_factory=list)
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AssistUsed(ConversationEvent):
-    name: ClassVar[str] = "assist.used"
-    usage_id: str
-    agent_id: str
-    suggestion_id: str
-    kind: str
-    edited: bool
-    message_seq: int | None
+__all__ = ["AssistUsed", "HandoverCardUpdated"]

@@ -11,6 +11,7 @@ from kefu.assist.cards import CardService
 from kefu.assist.turns import BotTurn, trajectory_of
 from kefu.domain.agent import Agent
 from kefu.domain.business import BusinessSystem
+from kefu.privacy.policy import mask_phone, shown_name, shown_profile
 from kefu.services import conversations as conv
 from kefu.services.customers import customer_context
 
@@ -109,12 +110,13 @@ async def handover_package(
         "customer": {
             "id": customer.id,
             "external_id": customer.external_id,
-            "name": customer.name,
-            "phone": customer.phone,
+            "name": shown_name(customer.name, handling=context.handling),
+            "phone": mask_phone(customer.phone),
             "language": customer.language,
             "tags": list(customer.tags),
-            "business_profile": (
-                to_json(context.business_profile) if context.business_profile else None
+            "business_profile": shown_profile(
+                to_json(context.business_profile) if context.business_profile else None,
+                handling=context.handling,
             ),
         },
         "recent_orders": [to_json(order) for order in context.orders],

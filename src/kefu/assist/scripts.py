@@ -1,7 +1,9 @@
 """Soothing scripts and remedy suggestions for an upset customer, within configured limits.
 
 Pure tables and rules; the amounts are what a team lead allows an agent to offer without
-asking anyone (money in cents, like `kefu.domain.business`).
+asking anyone (money in cents, like `kefu.domain.business`). This is the one remedy policy:
+the bot offers the same `RemedyRule`s (`kefu.bot.rules.BotRules.remedies`, defaulting to
+`DEFAULT_REMEDIES`) through the same `suggest_remedy`.
 """
 
 from __future__ import annotations

@@ -24,9 +24,8 @@ from kefu.domain.agent import Agent
 from kefu.domain.business import BusinessError, BusinessSystem, Order
 from kefu.domain.conversation import Conversation
 from kefu.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from kefu.domain.events import DomainEvent, MessageCreated
+from kefu.domain.events import MessageCreated
 from kefu.domain.ids import new_id
-from kefu.domain.message import Sender
 from kefu.nlu.engine import NluEngine
 from kefu.services import conversations as conv
 from kefu.services.context import ServiceContext
@@ -190,15 +189,9 @@ class AssistService:
                 self._indexes[account_id] = index
         return index
 
-    async def on_event(self, event: DomainEvent) -> None:
-        """An agent's reply joins the index of past replies (for every instance, since each
-        one receives the event)."""
-        if not (
-            isinstance(event, MessageCreated)
-            and event.sender == Sender.AGENT.value
-            and not event.internal
-        ):
-            return
+    async def on_team_reply(self, event: MessageCreated) -> None:
+        """An agent's reply to the customer joins the index of past replies (for every
+        instance, since each one receives the event)."""
         conversation = await conv.get_conversation(self.ctx, event.conversation_id)
         index = self._indexes.get(conversation.account_id)
         if index is None:

@@ -1,5 +1,7 @@
 """The bot: answers standard questions, runs task flows, and hands over to a human cleanly.
 
-`service.BotService` is the only part with I/O; `rules`, `handover`, `memory`, `dialogue`
-and `texts` are pure, and `flows` talks to the business system only through its port.
+The feature template: `policy` (pure: one decision per turn), `cues`, `handover`,
+`aftercare`, `calibration` (pure helpers), `flows/` (task flows over the business port),
+`ports` (protocols; in-memory fakes in `fakes`), `actions` and `drafts` (the use cases),
+`handlers` (reactions to events) and `wiring` (`build_bot`, given the adapters).
 """

@@ -1,60 +1,12 @@
-"""Events the bot publishes: what it understood, what it did, and how customers rated it."""
+"""Re-exports of this package's events, which live in the one catalogue `kefu.domain.events`
+(kept so that imports written before the move still work)."""
 
-from __future__ import annotations
+from kefu.domain.events import (
+    BotTurnTaken,
+    ConversationRated,
+    DraftCreated,
+    KnowledgeGap,
+    MessageAnalysed,
+)
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
-
-from kefu.domain.events import ConversationEvent, register_event
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class MessageAnalysed(ConversationEvent):
-    """One customer message through the language engine, whoever answers it."""
-
-    name: ClassVar[str] = "message.analysed"
-    message_id: str
-    seq: int
-    language: str
-    intent: str
-    confidence: float
-    is_oos: bool
-    category: str | None
-    emotion_index: int
-    emotion_category: str
-    entities: list[dict[str, Any]] = field(default_factory=list)
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class BotTurnTaken(ConversationEvent):
-    """The bot's reaction to one customer message.
-
-    `outcome`: answered, clarified, unknown, flow_step, flow_done, handover, drafted.
-    """
-
-    name: ClassVar[str] = "bot.turn"
-    intent: str
-    outcome: str
-    knowledge_id: str | None
-    language: str
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ConversationRated(ConversationEvent):
-    name: ClassVar[str] = "conversation.rated"
-    score: int
-    comment: str | None
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DraftCreated(ConversationEvent):
-    """A reply the bot wrote for a human to approve before the customer sees it."""
-
-    name: ClassVar[str] = "bot.draft_created"
-    draft_id: str
-    intent: str
-    text: str
+__all__ = ["BotTurnTaken", "ConversationRated", "DraftCreated", "KnowledgeGap", "MessageAnalysed"]

@@ -70,7 +70,8 @@ def matches_phrase(text: str, phrases: Sequence[str]) -> bool:
 
 
 def _asks_for(text: str) -> bool:
-    cues = ("转", "找", "要", "接", "叫", "请", "给我", "want", "talk", "speak", "need", "get me")
+    cues: tuple[str, ...] = ("转", "找", "要", "接", "叫", "请", "给我", "want", "talk", "speak")
+    cues += ("need", "get me", "please", "pls", "plz")
     return any(c in text for c in cues) or len(text) <= 6
 
 
@@ -126,5 +127,7 @@ def is_anxious(rules: BotRules, scores: dict[str, float]) -> bool:
 
 
 def wants_soothing(rules: BotRules, scores: dict[str, float]) -> bool:
-    upset = max(scores.get("anger", 0.0), scores.get("anxiety", 0.0))
+    # The whole negative mass: a worried customer's probability is spread over anxiety and
+    # sadness, so neither alone reaches the threshold.
+    upset = sum(scores.get(c, 0.0) for c in ("anger", "anxiety", "sadness"))
     return upset >= rules.soothe_threshold

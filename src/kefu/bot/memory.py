@@ -29,6 +29,18 @@ class BotMemory:
     remedy_offered: bool = False
     #: The choices last offered, so a typed "1" or the choice's label picks one.
     offered: list[dict[str, str]] = field(default_factory=list)
+    #: The question the bot asked last ("confirm", "clarify", "offer_human", "which_order"…),
+    #: so that "yes" / "好的" answers that and nothing else.
+    pending: str | None = None
+    #: The conversation's last topic: a knowledge entry id ("kb:<id>") or a flow
+    #: ("flow:<name>"), the last substantive customer text, and the order in question; a
+    #: fragment such as "那怎么办" or "还没到" leans on these.
+    last_topic: str | None = None
+    last_text: str | None = None
+    last_order_id: str | None = None
+    last_order_late: bool = False
+    #: Short messages without content ("在吗", "?") in a row: answered with one prompt.
+    fillers_in_row: int = 0
 
     def count_intent(self, intent: str) -> int:
         self.intent_counts[intent] = self.intent_counts.get(intent, 0) + 1
@@ -54,4 +66,13 @@ class BotMemory:
             failed=list(data.get("failed", [])),
             remedy_offered=bool(data.get("remedy_offered", False)),
             offered=list(data.get("offered", [])),
+            pending=data.get("pending"),
+            last_topic=data.get("last_topic"),
+            last_text=data.get("last_text"),
+            last_order_id=data.get("last_order_id"),
+            last_order_late=bool(data.get("last_order_late", False)),
+            fillers_in_row=int(data.get("fillers_in_row", 0)),
         )
+
+    def copy(self) -> BotMemory:
+        return BotMemory.from_dict(self.to_dict())

@@ -36,6 +36,8 @@ class Agent:
     max_concurrent: int = 5
     presence: Presence = Presence.OFFLINE
     active: bool = True
+    #: Raised on a password change or deactivation: every token issued before stops working.
+    token_version: int = 0
 
     def __post_init__(self) -> None:
         if self.max_concurrent < 1:

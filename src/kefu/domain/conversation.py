@@ -84,6 +84,7 @@ class Conversation:
     overflow_offer: str | None = None
     emotion: str | None = None
     last_seq: int = 0
+    last_public_seq: int = 0
     reopen_count: int = 0
     had_human: bool = False
     pending_events: list[ev.DomainEvent] = field(default_factory=list)
@@ -317,6 +318,11 @@ class Conversation:
     def next_seq(self) -> int:
         self.last_seq += 1
         return self.last_seq
+
+    def next_public_seq(self) -> int:
+        """The next number in the customer's sequence (messages they can see)."""
+        self.last_public_seq += 1
+        return self.last_public_seq
 
     def take_events(self) -> list[ev.DomainEvent]:
         taken, self.pending_events = self.pending_events, []

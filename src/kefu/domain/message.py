@@ -34,6 +34,9 @@ class Message:
     #: Structured content beside the text: a bot's choices, cards and suggestions, or the
     #: button a customer pressed. Plain JSON values only.
     payload: dict[str, Any] | None = None
+    #: The customer's own sequence: 1, 2, 3… over the messages the customer can see, so that
+    #: internal notes leave no gap. None for internal notes.
+    public_seq: int | None = None
 
     @property
     def visible_to_customer(self) -> bool:

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kefu.knowledge.events import SuggestionShown
 from kefu.knowledge.history import Action, Version
 from kefu.knowledge.model import KnowledgeEntry
+from kefu.knowledge.suggestions import Suggestion
+from kefu.services.ports import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +87,27 @@ class VariantCounts:
     clicks: int
 
 
-class SuggestionLog(Protocol):
+class SuggestionRecords(Protocol):
+    """Writes suggestion impressions and clicks."""
+
     async def add_many(self, account_id: str, records: Sequence[SuggestionRecord]) -> None: ...
 
+
+#: Impressions written in the unit of work of the message that shows them.
+SUGGESTION_RECORDS: Repository[SuggestionRecords] = Repository("knowledge.suggestion_records")
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """Suggestions chosen for one message, and the impression that logs them."""
+
+    account_id: str
+    chosen: tuple[Suggestion, ...]
+    records: tuple[SuggestionRecord, ...]
+    event: SuggestionShown
+
+
+class SuggestionLog(SuggestionRecords, Protocol):
     async def last_shown(self, conversation_id: str, suggestion_id: str) -> SuggestionRecord | None:
         """The latest impression of `suggestion_id` in this conversation."""
         ...

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from kefu.domain.clock import Clock, system_clock
 from kefu.domain.errors import Conflict, InvalidInput, NotFound
-from kefu.domain.events import DomainEvent
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.knowledge import template
 from kefu.knowledge.events import KnowledgeChanged
@@ -95,9 +94,9 @@ class KnowledgeService:
         self._versions = {s.entry.id: s.version for s in stored}
         self._rebuild()
 
-    async def on_event(self, event: DomainEvent) -> None:
+    async def on_changed(self, event: KnowledgeChanged) -> None:
         """Keeps this instance in step with changes made through any instance."""
-        if not isinstance(event, KnowledgeChanged) or event.account_id != self.account_id:
+        if event.account_id != self.account_id:
             return
         if self._versions.get(event.entry_id, 0) >= event.version:
             return  # made here, or already reloaded

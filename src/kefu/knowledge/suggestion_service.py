@@ -18,9 +18,8 @@ from typing import Any
 
 from kefu.domain.business import BusinessError, BusinessSystem, Order, RefundState
 from kefu.domain.customer import Customer
-from kefu.domain.events import DomainEvent
 from kefu.knowledge.events import SuggestionClicked, SuggestionPinned, SuggestionShown
-from kefu.knowledge.ports import SuggestionLog, SuggestionRecord
+from kefu.knowledge.ports import Shown, SuggestionLog, SuggestionRecord
 from kefu.knowledge.service import KnowledgeService
 from kefu.knowledge.suggestions import (
     BurstSource,
@@ -145,9 +144,7 @@ class SuggestionService:
         )
         await self.bus.publish([event])
 
-    async def on_event(self, event: DomainEvent) -> None:
-        if not isinstance(event, SuggestionPinned):
-            return
+    async def on_pinned(self, event: SuggestionPinned) -> None:
         if event.pinned:
             self._pins[event.topic] = Pin(
                 event.topic, event.knowledge_id, event.text_zh, event.text_en, event.until
@@ -173,7 +170,15 @@ class SuggestionService:
         self, conversation_id: str, customer_id: str, language: str, now: datetime
     ) -> list[Suggestion]:
         """3–5 questions for this customer, most likely first; logged as an impression."""
-        customer = await self.customers(customer_id)
+        shown = await self.choose(conversation_id, await self.customers(customer_id), language, now)
+        await self.log(shown)
+        return list(shown.chosen)
+
+    async def choose(
+        self, conversation_id: str, customer: Customer | None, language: str, now: datetime
+    ) -> Shown:
+        """The questions to show, with the impression to log (`log`, or the unit of work of
+        the message that shows them, through `SUGGESTION_RECORDS`)."""
         tags = customer.tags if customer else []
         channel = None
         candidates = {
@@ -193,26 +198,27 @@ class SuggestionService:
         )
         strategy = self.experiment.variant(conversation_id)
         chosen = strategy.suggest(context)
-        await self.log_store.add_many(
-            self.knowledge.account_id,
-            [
+        return Shown(
+            account_id=self.knowledge.account_id,
+            chosen=tuple(chosen),
+            records=tuple(
                 SuggestionRecord(
                     conversation_id, "shown", strategy.name, s.id, s.knowledge_id, n, now
                 )
                 for n, s in enumerate(chosen)
-            ],
+            ),
+            event=SuggestionShown(
+                occurred_at=now,
+                conversation_id=conversation_id,
+                variant=strategy.name,
+                suggestion_ids=[s.id for s in chosen],
+            ),
         )
-        await self.bus.publish(
-            [
-                SuggestionShown(
-                    occurred_at=now,
-                    conversation_id=conversation_id,
-                    variant=strategy.name,
-                    suggestion_ids=[s.id for s in chosen],
-                )
-            ]
-        )
-        return chosen
+
+    async def log(self, shown: Shown) -> None:
+        """Logs an impression on its own (when no message's unit of work carries it)."""
+        await self.log_store.add_many(shown.account_id, shown.records)
+        await self.bus.publish([shown.event])
 
     async def record_click(
         self, conversation_id: str, suggestion_id: str, now: datetime | None = None

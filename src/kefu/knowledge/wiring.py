@@ -12,6 +12,7 @@ from kefu.domain.customer import Customer
 from kefu.knowledge.journeys import MenuService
 from kefu.knowledge.service import KnowledgeService
 from kefu.knowledge.suggestion_service import SuggestionService
+from kefu.knowledge.suggestions import BurstSource
 from kefu.nlu.matcher import KnowledgeMatcher
 from kefu.services.context import ServiceContext
 from kefu.services.ports import EventBus
@@ -30,6 +31,7 @@ def build_knowledge(
     ctx: ServiceContext,
     business: BusinessSystem,
     matcher: KnowledgeMatcher,
+    bursts: BurstSource,
 ) -> KnowledgeServices:
     """`matcher` is the language engine's live matcher (`NluEngine.knowledge`): the
     knowledge service replaces its entries at start-up and edits it on every change."""
@@ -39,7 +41,9 @@ def build_knowledge(
         async with ctx.uow(read_only=True) as uow:
             return await uow.customers.get(customer_id)
 
-    suggestions = SuggestionService(knowledge, SqlSuggestionLog(engine), bus, business, customer)
+    suggestions = SuggestionService(
+        knowledge, SqlSuggestionLog(engine), bus, business, customer, bursts=bursts
+    )
     return KnowledgeServices(
         knowledge, MenuService(knowledge, SqlJourneyLog(engine), bus), suggestions
     )

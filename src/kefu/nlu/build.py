@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 
 from kefu.nlu.data import DataError, Example, Pair, read_examples, read_pairs, read_rows
+from kefu.nlu.dense import DenseInput
+from kefu.nlu.e5 import encoder_available
 from kefu.nlu.emotion import EmotionClassifier
 from kefu.nlu.features import FeatureConfig, Featurizer
 from kefu.nlu.intent import IntentClassifier
@@ -140,13 +142,41 @@ def sentiment_examples(datasets: Path, *, exclude_category: str | None = None) -
     return out
 
 
+#: Questions asked for information, as `neutral` emotion examples (how many of each).
+NEUTRAL_QUESTIONS = 2000
+#: Seeded samples that keep the emotion build to a few CPU minutes (rows).
+EMOTION_SAMPLES = {"smp2020_ewect/train_usual.csv": 10000, "goemotions/train.csv": 15000}
+
+
 def emotion_examples(datasets: Path) -> list[Example]:
-    """Weibo (SMP2020-EWECT train), GoEmotions (Ekman, first label) and kefu's own
+    """Weibo (SMP2020-EWECT train, both the COVID and the general split; NLPCC 2014),
+    GoEmotions (Ekman, first label), information questions as `neutral` (AFQMC, CLINC150
+    in-scope: customers asking something are not upset) and kefu's own
     customer-service examples."""
+    from kefu.nlu.emotion import ALIASES
+
     _require(datasets, "smp2020_ewect/train.csv", "goemotions/train.csv")
+    rng = random.Random(0)
+
+    def capped(name: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        n = EMOTION_SAMPLES.get(name)
+        return rows if n is None or len(rows) <= n else rng.sample(rows, n)
+
     out = read_examples(datasets / "smp2020_ewect/train.csv")
-    for r in read_rows(datasets / "goemotions/train.csv", ("text", "labels_ekman")):
+    for name in ("smp2020_ewect/train_usual.csv", "nlpcc2014_weibo_emotion/train.csv"):
+        if (datasets / name).is_file():
+            out += [
+                Example(r["text"], r["label"])
+                for r in capped(name, read_rows(datasets / name, ("text", "label")))
+                if r["label"] in ALIASES and r["text"].strip()
+            ]
+    go = read_rows(datasets / "goemotions/train.csv", ("text", "labels_ekman"))
+    for r in capped("goemotions/train.csv", go):
         out.append(Example(r["text"], r["labels_ekman"].split(";")[0]))
+    questions = [r["text_a"] for r in read_rows(datasets / "afqmc/train.csv", ("text_a",))]
+    clinc = [e.text for e in read_examples(datasets / "clinc150/train.csv") if e.label != "oos"]
+    for texts in (questions, clinc):
+        out += [Example(t, "neutral") for t in rng.sample(texts, NEUTRAL_QUESTIONS)]
     return out + service_emotions()
 
 
@@ -184,9 +214,13 @@ def build_sentiment(datasets: Path, *, exclude_category: str | None = None) -> S
 
 
 def build_emotion(datasets: Path, sentiment: SentimentClassifier | None) -> EmotionClassifier:
-    return EmotionClassifier(BUILTIN_FEATURES, EMOTION_LINEAR, sentiment).train(
-        emotion_examples(datasets)
-    )
+    model = EmotionClassifier(BUILTIN_FEATURES, EMOTION_LINEAR, sentiment)
+    model.train(emotion_examples(datasets), dense=False)
+    if encoder_available():
+        from kefu.nlu.build_dense import emotion_dense_data
+
+        model.fit_dense(*emotion_dense_data(datasets, service_emotions()))
+    return model
 
 
 def build_pairs(datasets: Path) -> PairScorer:
@@ -195,26 +229,58 @@ def build_pairs(datasets: Path) -> PairScorer:
     corpus = [t for p in pairs for t in (p.text_a, p.text_b)]
     corpus += [t for e in demo_knowledge() for t in e.texts]
     featurizer.fit(corpus)
-    return PairScorer(featurizer).train(pairs)
+    scorer = PairScorer(featurizer).train(pairs, dense=False)
+    if encoder_available():
+        from kefu.nlu.build_dense import pair_dense_data
+
+        scorer.fit_dense(*pair_dense_data(datasets))
+    return scorer
+
+
+def build_knowledge(datasets: Path) -> KnowledgeMatcher:
+    matcher = KnowledgeMatcher(build_pairs(datasets))
+    if encoder_available():
+        from kefu.knowledge.demo import demo_entries  # build time only: the demo base
+        from kefu.knowledge.service import matcher_entry
+        from kefu.nlu.build_dense import calibrate_matcher, seed_vectors
+
+        calibrate_matcher(matcher, datasets, demo_intents())
+        seed_vectors(matcher, [matcher_entry(e) for e in demo_entries()])
+    return matcher.train(demo_knowledge())
 
 
 def build_intent_demo() -> IntentClassifier:
-    return IntentClassifier().train(demo_intents())
+    model = IntentClassifier()
+    model.dense_input = DenseInput(cache_name="demo")
+    return model.train(demo_intents())
 
 
-def build_all(datasets: Path | None = None, out: Path | None = None, log: Log = print) -> Path:
-    """Build every built-in model into `out` (default: the package's models folder)."""
+def build_all(
+    datasets: Path | None = None,
+    out: Path | None = None,
+    log: Log = print,
+    *,
+    keep_sentiment: bool = False,
+) -> Path:
+    """Build every built-in model into `out` (default: the package's models folder).
+
+    `keep_sentiment` reuses the sentiment model inside the current emotion artefact (it
+    takes most of the build time and does not read the encoder)."""
     datasets = datasets or default_datasets_dir()
     out = out or MODELS_DIR
     if not datasets.is_dir():
         raise DataError(f"data set folder not found: {datasets}")
     log("intent (food-delivery demo)…")
     build_intent_demo().save(out / INTENT_DIR)
-    log("sentiment…")
-    sentiment = build_sentiment(datasets)
+    if keep_sentiment and (out / EMOTION_DIR).is_dir():
+        log("sentiment (kept from the current emotion model)…")
+        sentiment = EmotionClassifier.load(out / EMOTION_DIR).sentiment
+    else:
+        log("sentiment…")
+        sentiment = build_sentiment(datasets)
     log("emotion…")
     build_emotion(datasets, sentiment).save(out / EMOTION_DIR)
     log("question matching…")
-    KnowledgeMatcher(build_pairs(datasets)).train(demo_knowledge()).save(out / KNOWLEDGE_DIR)
+    build_knowledge(datasets).save(out / KNOWLEDGE_DIR)
     log(f"built models in {out}")
     return out

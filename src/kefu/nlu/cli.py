@@ -135,13 +135,13 @@ def _match(args: argparse.Namespace) -> int:
     if scorer is None:
         raise CliError(f"{args.models}: the knowledge model has no pair scorer")
     scores, latency = timed(lambda p: scorer.score(p.text_a, p.text_b), pairs)
-    predicted = [int(s >= scorer.threshold) for s in scores]
+    predicted = [int(s >= scorer.active_threshold) for s in scores]
     truth = [p.label for p in pairs]
     result = {
         "accuracy": sum(p == t for p, t in zip(predicted, truth, strict=True)) / len(pairs),
         "f1": float(f1_score(truth, predicted, zero_division=0)),
         "n": float(len(pairs)),
-        "threshold": scorer.threshold,
+        "threshold": scorer.active_threshold,
         **latency,
     }
     _print(result, args.json)
@@ -149,7 +149,12 @@ def _match(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    build_all(Path(args.datasets), Path(args.out), log=lambda m: print(m, file=sys.stderr))
+    build_all(
+        Path(args.datasets),
+        Path(args.out),
+        log=lambda m: print(m, file=sys.stderr),
+        keep_sentiment=args.keep_sentiment,
+    )
     return 0
 
 
@@ -158,7 +163,9 @@ def _analyse(args: argparse.Namespace) -> int:
     analysis = engine.analyse(args.text)
     from dataclasses import asdict
 
-    print(json.dumps(asdict(analysis), ensure_ascii=False, indent=None if args.json else 2))
+    out = asdict(analysis)
+    out.pop("vector", None)  # 384 numbers: not for reading
+    print(json.dumps(out, ensure_ascii=False, indent=None if args.json else 2))
     return 0
 
 
@@ -207,6 +214,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = add("build-models", _build, "build the built-in models from the public data sets")
     p.add_argument("--datasets", default=str(default_datasets_dir()))
     p.add_argument("--out", default=str(MODELS_DIR))
+    p.add_argument(
+        "--keep-sentiment",
+        action="store_true",
+        help="reuse the sentiment model of the current emotion model (faster)",
+    )
+
+    from kefu.learning.cli import add_retrain
+
+    add_retrain(commands)  # `kefu learn retrain` under the language tools' name
 
     p = add("analyse", _analyse, "analyse one message with the built-in models")
     p.add_argument("text")

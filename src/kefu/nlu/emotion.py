@@ -12,11 +12,14 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar, Self
 
 import numpy as np
+import scipy.sparse as sp
 
 from kefu.nlu.component import Component, Manifest, data_hash
 from kefu.nlu.data import Example
+from kefu.nlu.dense import DenseInput, encoder_config
 from kefu.nlu.features import FeatureConfig
-from kefu.nlu.linear import LinearConfig
+from kefu.nlu.linear import LinearConfig, LinearModel
+from kefu.nlu.metrics import classification_metrics
 from kefu.nlu.routed import RoutedModel
 from kefu.nlu.sentiment import SentimentClassifier
 from kefu.nlu.types import EMOTION_CATEGORIES, EmotionReading
@@ -36,7 +39,13 @@ ALIASES: dict[str, str] = {
     "satisfaction": "joy",
     "surprise": "surprise",
     "neutral": "neutral",
+    "none": "neutral",
+    "happiness": "joy",
+    "like": "joy",
 }
+
+#: Share of the encoder head in the mixed category probabilities (fixed, not tuned).
+DENSE_MIX = 0.5
 
 #: kefu category → label of the public evaluation sets (SMP2020-EWECT naming).
 EVAL_LABELS: dict[str, str] = {
@@ -93,11 +102,22 @@ class EmotionClassifier(Component[Sequence[Example], EmotionReading]):
         self.routed = RoutedModel(features)
         self.linear = linear or LinearConfig(estimator="logreg", c=4.0)
         self.sentiment = sentiment
+        #: Logistic regression on the encoder vector alone (one head for both languages).
+        self.dense: LinearModel | None = None
+        self.dense_input = DenseInput()
         self.manifest = None
 
-    def train(self, data: Sequence[Example]) -> Self:
+    def train(
+        self,
+        data: Sequence[Example],
+        dense: tuple[Sequence[Example], np.ndarray] | bool = True,
+    ) -> Self:
+        """Fit the per-language hashed-feature models on `data` and, when the encoder is
+        installed, the encoder head: on `dense` (examples and their vectors) or, when
+        `dense` is True, on all of `data`, encoded now. `dense=False`: no encoder head."""
         examples = [Example(e.text, canonical_category(e.label)) for e in data]
         metrics = self.routed.train(examples, self.linear)
+        self.dense = None
         self.manifest = Manifest(
             kind=self.kind,
             data_hash=data_hash((e.text, e.label) for e in examples),
@@ -114,10 +134,61 @@ class EmotionClassifier(Component[Sequence[Example], EmotionReading]):
             },
             metrics=metrics,
         )
+        if dense is True and self.dense_input.available():
+            vectors = self.dense_input.training_vectors([e.text for e in examples])
+            if vectors is not None:
+                self.fit_dense(examples, vectors)
+        elif isinstance(dense, tuple):
+            self.fit_dense(*dense)
         return self
 
-    def predict(self, text: str) -> EmotionReading:
+    def fit_dense(self, examples: Sequence[Example], vectors: np.ndarray) -> Self:
+        """Fit the encoder head (logistic regression on the vector alone)."""
+        assert self.manifest is not None, "train the hashed-feature models first"
+        labels = [canonical_category(e.label) for e in examples]
+        head, oof = LinearModel.train(
+            sp.csr_matrix(np.asarray(vectors, dtype=np.float32)),
+            labels,
+            LinearConfig(estimator="logreg", c=4.0, balanced=True),
+        )
+        metrics = dict(self.manifest.metrics)
+        predicted = np.asarray(head.classes)[oof.argmax(axis=1)]
+        for name, value in classification_metrics(labels, predicted).items():
+            metrics[f"dense_cv_{name}"] = value
+        self.dense = head
+        config = dict(self.manifest.config)
+        config["encoder"] = encoder_config(self.dense_input.weight)
+        config["dense_data_hash"] = data_hash((e.text, e.label) for e in examples)
+        self.manifest = Manifest(
+            kind=self.kind,
+            data_hash=self.manifest.data_hash,
+            n_examples=self.manifest.n_examples,
+            config=config,
+            metrics=metrics,
+        )
+        return self
+
+    @property
+    def uses_encoder(self) -> bool:
+        return self.dense is not None and self.dense_input.available()
+
+    def predict(
+        self, text: str, *, vector: np.ndarray | None = None, encode: bool = True
+    ) -> EmotionReading:
         raw = self.routed.proba(text)
+        if self.dense is not None and vector is None and encode:
+            vector = self.dense_input.vector(text)
+        if self.dense is not None and vector is not None:
+            row = self.dense.proba_one(
+                (np.arange(vector.size, dtype=np.int64), np.asarray(vector, dtype=np.float32))
+            )
+            by_class = dict(zip(self.dense.classes, row.tolist(), strict=True))
+            raw = {
+                c: (1 - DENSE_MIX) * raw.get(c, 0.0) + DENSE_MIX * by_class.get(c, 0.0)
+                for c in EMOTION_CATEGORIES
+            }
+            total = sum(raw.values()) or 1.0
+            raw = {c: p / total for c, p in raw.items()}
         scores = {c: round(raw.get(c, 0.0), 6) for c in EMOTION_CATEGORIES}
         positive = self.sentiment.predict(text) if self.sentiment else None
         index, valence = emotion_index(scores, positive)
@@ -128,6 +199,8 @@ class EmotionClassifier(Component[Sequence[Example], EmotionReading]):
         arrays = self.routed.state("emotion.")
         if self.sentiment is not None:
             arrays.update({f"sentiment.{k}": v for k, v in self.sentiment._state().items()})
+        if self.dense is not None:
+            arrays.update(self.dense.state("dense."))
         return arrays
 
     @classmethod
@@ -145,4 +218,6 @@ class EmotionClassifier(Component[Sequence[Example], EmotionReading]):
             sentiment=sentiment,
         )
         component.routed = RoutedModel.from_state(config["features"], arrays, "emotion.")
+        if "dense.coef" in arrays:
+            component.dense = LinearModel.from_state(arrays, "dense.")
         return component

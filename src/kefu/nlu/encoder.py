@@ -205,19 +205,25 @@ class EncoderIntentClassifier(IntentClassifier):
         tfidf = self.featurizer.transform(texts) if self.encoder_config.use_tfidf else None
         return self._combine(tfidf, emb)
 
-    def train(self, data: Sequence[Example]) -> Self:
+    def train(self, data: Sequence[Example], vectors: np.ndarray | None = None) -> Self:
+        del vectors  # this head has its own encoder (MiniLM)
         texts = [e.text for e in data]
         embeddings = self.encoder.encode(texts)
         tfidf = self.featurizer.fit(texts) if self.encoder_config.use_tfidf else None
         x = self._combine(tfidf, embeddings)
         return self._fit_head(x, data, self.encoder_config.to_dict())
 
-    def predict_batch(self, texts: Sequence[str]) -> list[IntentPrediction]:
+    def predict_batch(
+        self, texts: Sequence[str], vectors: np.ndarray | None = None
+    ) -> list[IntentPrediction]:
         if self.model is None:
             raise RuntimeError("the intent classifier is not trained")
         return self._predictions(self.model.proba(self.features(texts)))
 
-    def predict(self, text: str) -> IntentPrediction:
+    def predict(
+        self, text: str, *, vector: np.ndarray | None = None, encode: bool = True
+    ) -> IntentPrediction:
+        del vector, encode  # MiniLM embeds the text itself
         if self.model is None:
             raise RuntimeError("the intent classifier is not trained")
         emb = self.encoder.encode_one(text) * np.float32(self.encoder_config.embedding_weight)
@@ -227,11 +233,11 @@ class EncoderIntentClassifier(IntentClassifier):
         else:
             index, values = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             offset = 0
-        vector = (
+        joined = (
             np.concatenate([index, offset + np.arange(ENCODER_DIM, dtype=np.int64)]),
             np.concatenate([values, emb.astype(np.float32)]),
         )
-        proba = self.model.proba_one(vector)
+        proba = self.model.proba_one(joined)
         return self._predictions(proba[None, :])[0]
 
     @classmethod

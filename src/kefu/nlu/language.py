@@ -23,3 +23,8 @@ def detect_language(text: str) -> Language:
     if cjk == 0 and words == 0:
         return "unknown"
     return "zh" if cjk >= words else "en"
+
+
+def has_chinese(text: str) -> bool:
+    """Whether `text` holds at least one Chinese character."""
+    return _CJK.search(text) is not None

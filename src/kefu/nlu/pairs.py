@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from kefu.nlu.component import Component, Manifest, data_hash
 from kefu.nlu.data import Pair
+from kefu.nlu.dense import DenseInput, encoder_config
 from kefu.nlu.features import FeatureConfig, Featurizer, SparseVector
 from kefu.nlu.normalise import normalise
 from kefu.nlu.segment import tokenize
@@ -115,6 +116,9 @@ class PairScorer(Component[Sequence[Pair], float]):
         #: P(same) as a logistic function of TF-IDF cosine alone: monotone, so the
         #: knowledge matcher can turn similarities into probabilities without re-ordering.
         self.cosine_coef = (1.0, 0.0)
+        #: With the encoder: P(same) = sigmoid(a · e5 cosine + b · TF-IDF cosine + c).
+        self.dense_coef: tuple[float, float, float] | None = None
+        self.dense_threshold = 0.5
         self.manifest = None
 
     def _dense(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -131,17 +135,25 @@ class PairScorer(Component[Sequence[Pair], float]):
             binned.append(sp.csr_matrix(np.eye(N_BINS)[idx]))
         return sp.hstack([sp.csr_matrix(dense), *binned], format="csr")
 
-    def train(self, data: Sequence[Pair]) -> Self:
+    def train(
+        self,
+        data: Sequence[Pair],
+        vectors: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        dense: bool = True,
+    ) -> Self:
+        """Fit the lexical scorer and, with the encoder (or `vectors`: the two sides'
+        embeddings, row per pair), the encoder scorer."""
         pairs = [(p.text_a, p.text_b) for p in data]
         y = np.asarray([p.label for p in data])
         if len(set(y.tolist())) < 2:
             raise ValueError("need both matching (1) and non-matching (0) pairs to train")
         if not self.featurizer.n_features:
             self.featurizer.fit([t for p in pairs for t in p])
-        dense = self._dense(pairs)
+        features = self._dense(pairs)
         quantiles = np.linspace(0, 1, N_BINS + 1)[1:-1]
-        self.edges = np.quantile(dense, quantiles, axis=0).T
-        x = self._matrix(dense)
+        self.edges = np.quantile(features, quantiles, axis=0).T
+        x = self._matrix(features)
         oof = np.zeros(len(y))
         folds = min(3, int(np.bincount(y).min()))
         if folds >= 2:
@@ -154,19 +166,78 @@ class PairScorer(Component[Sequence[Pair], float]):
             accuracy = [((oof >= t) == y).mean() for t in candidates]
             self.threshold = float(candidates[int(np.argmax(accuracy))])
         model = LogisticRegression(C=self.c, solver="liblinear", max_iter=2000).fit(x, y)
-        by_cosine = LogisticRegression(solver="liblinear").fit(dense[:, :1], y)
+        by_cosine = LogisticRegression(solver="liblinear").fit(features[:, :1], y)
         self.cosine_coef = (float(by_cosine.coef_[0][0]), float(by_cosine.intercept_[0]))
         self.coef = model.coef_[0].astype(np.float64)
         self.intercept = float(model.intercept_[0])
         cv_accuracy = float(((oof >= self.threshold) == y).mean()) if folds >= 2 else 0.0
+        config: dict[str, Any] = {"features": self.featurizer.config.to_dict(), "c": self.c}
+        metrics = {"cv_accuracy": cv_accuracy, "threshold": self.threshold}
         self.manifest = Manifest(
             kind=self.kind,
             data_hash=data_hash((p.text_a, p.text_b, str(p.label)) for p in data),
             n_examples=len(data),
-            config={"features": self.featurizer.config.to_dict(), "c": self.c},
-            metrics={"cv_accuracy": cv_accuracy, "threshold": self.threshold},
+            config=config,
+            metrics=metrics,
+        )
+        self.dense_coef = None
+        if vectors is None and dense and DenseInput.available():
+            dense_input = DenseInput()
+            va = dense_input.training_vectors([a for a, _ in pairs])
+            vb = dense_input.training_vectors([b for _, b in pairs])
+            vectors = (va, vb) if va is not None and vb is not None else None
+        if vectors is not None:
+            self.fit_dense(data, vectors[0], vectors[1])
+        return self
+
+    def fit_dense(self, data: Sequence[Pair], va: np.ndarray, vb: np.ndarray) -> Self:
+        """Fit the encoder scorer on `data` and both sides' vectors (rows aligned)."""
+        assert self.manifest is not None, "train the lexical scorer first"
+        pairs = [(p.text_a, p.text_b) for p in data]
+        y = np.asarray([p.label for p in data])
+        metrics = {k: v for k, v in self.manifest.metrics.items() if not k.startswith("dense_")}
+        metrics.update(self._fit_dense(np.sum(va * vb, axis=1), self._dense(pairs)[:, 0], y))
+        config = dict(self.manifest.config)
+        config["encoder"] = encoder_config(1.0)
+        config["dense_data_hash"] = data_hash((p.text_a, p.text_b, str(p.label)) for p in data)
+        self.manifest = Manifest(
+            kind=self.kind,
+            data_hash=self.manifest.data_hash,
+            n_examples=self.manifest.n_examples,
+            config=config,
+            metrics=metrics,
         )
         return self
+
+    def _fit_dense(self, e5: np.ndarray, tfidf: np.ndarray, y: np.ndarray) -> dict[str, float]:
+        """Class-balanced logistic regression: P(same) at an even prior, so the decision
+        threshold is 0.5 and does not carry the training set's share of matches (AFQMC
+        has 31 % matches; another domain has its own)."""
+        x = np.column_stack([e5, tfidf])
+        model = LogisticRegression(C=1e4, class_weight="balanced").fit(x, y)
+        coef = model.coef_[0]
+        self.dense_coef = (float(coef[0]), float(coef[1]), float(model.intercept_[0]))
+        self.dense_threshold = 0.5
+        folds = min(3, int(np.bincount(y).min()))
+        oof = np.zeros(len(y))
+        if folds >= 2:
+            for tr, te in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+                fold = LogisticRegression(C=1e4, class_weight="balanced").fit(x[tr], y[tr])
+                oof[te] = fold.predict_proba(x[te])[:, 1]
+        hit = (oof >= 0.5) == y
+        return {
+            "dense_cv_balanced_accuracy": float(0.5 * (hit[y == 1].mean() + hit[y == 0].mean())),
+            "dense_threshold": self.dense_threshold,
+        }
+
+    @property
+    def uses_encoder(self) -> bool:
+        return self.dense_coef is not None and DenseInput.available()
+
+    def dense_score(self, e5_cosine: float, tfidf_cosine: float) -> float:
+        assert self.dense_coef is not None
+        a, b, c = self.dense_coef
+        return round(1.0 / (1.0 + float(np.exp(-(a * e5_cosine + b * tfidf_cosine + c)))), 6)
 
     def score_fast(self, a: str, b: str, cosine: float | None = None) -> float:
         """`score(a, b)` without scipy: the per-message hot path of the knowledge matcher.
@@ -196,10 +267,21 @@ class PairScorer(Component[Sequence[Pair], float]):
         return out
 
     def score(self, a: str, b: str) -> float:
+        if self.uses_encoder:
+            dense = DenseInput()
+            va, vb = dense.vector(a), dense.vector(b)
+            if va is not None and vb is not None:
+                na, nb = normalise(a)[:MAX_CHARS], normalise(b)[:MAX_CHARS]
+                tfidf = sparse_cosine(self.featurizer.vector(na), self.featurizer.vector(nb))
+                return self.dense_score(float(va @ vb), tfidf)
         return self.score_fast(a, b)
 
+    @property
+    def active_threshold(self) -> float:
+        return self.dense_threshold if self.uses_encoder else self.threshold
+
     def same(self, a: str, b: str) -> bool:
-        return self.score(a, b) >= self.threshold
+        return self.score(a, b) >= self.active_threshold
 
     def predict(self, text: str) -> float:
         """The score of a message against itself split in two halves (contract use only)."""
@@ -214,6 +296,14 @@ class PairScorer(Component[Sequence[Pair], float]):
             "intercept": np.asarray([self.intercept]),
             "threshold": np.asarray([self.threshold]),
             "cosine_coef": np.asarray(self.cosine_coef),
+            **(
+                {
+                    "dense_coef": np.asarray(self.dense_coef),
+                    "dense_threshold": np.asarray([self.dense_threshold]),
+                }
+                if self.dense_coef is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -226,4 +316,8 @@ class PairScorer(Component[Sequence[Pair], float]):
         scorer.intercept = float(arrays["intercept"][0])
         scorer.threshold = float(arrays["threshold"][0])
         scorer.cosine_coef = (float(arrays["cosine_coef"][0]), float(arrays["cosine_coef"][1]))
+        if "dense_coef" in arrays:
+            a, b, c = (float(v) for v in arrays["dense_coef"])
+            scorer.dense_coef = (a, b, c)
+            scorer.dense_threshold = float(arrays["dense_threshold"][0])
         return scorer

@@ -89,7 +89,13 @@ class KnowledgeMatch:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """Everything `NluEngine.analyse` knows about one message."""
+    """Everything `NluEngine.analyse` knows about one message.
+
+    `greeting` is True when the message opens with a greeting ("你好", "在吗", "hi");
+    intent, emotion and knowledge then read the rest of the message ("你好 什么时候发货"
+    is analysed as "什么时候发货"). `vector` is the message's unit 384-d sentence
+    embedding (multilingual-e5-small) when the encoder ran for it, else None.
+    """
 
     text: str
     normalised: str
@@ -99,3 +105,5 @@ class Analysis:
     intent: IntentPrediction
     emotion: EmotionReading
     knowledge: tuple[KnowledgeMatch, ...]
+    greeting: bool = False
+    vector: tuple[float, ...] | None = None

@@ -1,58 +1,6 @@
-"""Events of live operations: alerts, bursts and knowledge packs."""
+"""Re-exports of this package's events, which live in the one catalogue `kefu.domain.events`
+(kept so that imports written before the move still work)."""
 
-from __future__ import annotations
+from kefu.domain.events import AlertCleared, AlertRaised, BurstDetected, KnowledgePackPublished
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
-
-from kefu.domain.events import DomainEvent, register_event
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AlertRaised(DomainEvent):
-    """An indicator crossed its alert threshold (`value` ≥ `raise_at`, or ≤ for `below`)."""
-
-    name: ClassVar[str] = "alert.raised"
-    alert_id: str
-    indicator: str
-    value: float
-    raise_at: float
-    clear_at: float
-    direction: str
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AlertCleared(DomainEvent):
-    """The indicator came back past its clearing threshold."""
-
-    name: ClassVar[str] = "alert.cleared"
-    alert_id: str
-    indicator: str
-    value: float
-    raise_at: float
-    clear_at: float
-    direction: str
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class BurstDetected(DomainEvent):
-    """Messages of one intent or category arrive much faster than their baseline."""
-
-    name: ClassVar[str] = "burst.detected"
-    key: str  # "intent:payment_failed" or "category:payments"
-    count: int
-    window_s: int
-    rate_per_min: float
-    baseline_per_min: float
-
-
-@register_event
-@dataclass(frozen=True, kw_only=True, slots=True)
-class KnowledgePackPublished(DomainEvent):
-    """A knowledge pack was created or edited; every online agent receives it."""
-
-    name: ClassVar[str] = "knowledge_pack.published"
-    pack: dict[str, Any] = field(default_factory=dict)
+__all__ = ["AlertCleared", "AlertRaised", "BurstDetected", "KnowledgePackPublished"]

@@ -9,111 +9,24 @@ docs/metrics.md; the comments here say why a definition is the way it is.
 
 from __future__ import annotations
 
-import heapq
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from kefu.ops.windows import (
-    WINDOW_NAMES,
-    KeyedWindowed,
-    LocalDay,
-    MinuteGauge,
-    Rolling,
-    Stat,
-    Windowed,
+from kefu.ops.board_snapshot import board_snapshot
+from kefu.ops.board_state import (
+    NEGATIVE_MAX_INDEX,
+    OPEN,
+    AgentSeed,
+    AgentState,
+    OpenConversation,
+    Seed,
+    Waiting,
 )
+from kefu.ops.windows import KeyedWindowed, LocalDay, MinuteGauge, Rolling, Windowed
 
-OPEN = ("bot", "queued", "assigned")
-AWAY = frozenset({"away", "on_break"})
-NEGATIVE_MAX_INDEX = 2  # emotion index 1 very negative … 5 very positive
 SAMPLE_TEXTS = 4096  # recent customer messages kept to quote in knowledge packs
-TOP = 5
-
-
-@dataclass(slots=True)
-class OpenConversation:
-    id: str
-    status: str
-    waiting_in: str | None = None  # the queue it waits in, if it waits
-    queue: str = "general"
-    queued_at: float | None = None
-    assignee: str | None = None
-    handled_from: float | None = None  # when a human first took it in this episode
-    response_from: float | None = None  # first-response clock start; None once answered
-    reached_human: bool = False  # queued or assigned at least once
-    reopen_count: int = 0
-    negative: bool | None = None  # last analysed customer message; None before any
-
-
-@dataclass(slots=True)
-class AgentState:
-    presence: str = "offline"
-    load: int = 0
-    capacity: int = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Seed:
-    """An open conversation as stored, to rebuild the current state at start-up."""
-
-    conversation_id: str
-    status: str
-    queue: str
-    queued_at: datetime | None
-    assignee_id: str | None
-    assigned_at: datetime | None
-    first_response_at: datetime | None
-    had_human: bool
-    reopen_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class AgentSeed:
-    agent_id: str
-    presence: str
-    capacity: int
-
-
-class _Waiting:
-    """Conversations waiting in one queue, with the oldest found cheaply (a heap of
-    `queued_at` with lazy deletion: an entry is stale once its conversation left or requeued)."""
-
-    __slots__ = ("heap", "members")
-
-    def __init__(self) -> None:
-        self.members: dict[str, float] = {}
-        self.heap: list[tuple[float, str]] = []
-
-    def add(self, conversation_id: str, queued_at: float) -> None:
-        self.members[conversation_id] = queued_at
-        heapq.heappush(self.heap, (queued_at, conversation_id))
-        if len(self.heap) > 64 and len(self.heap) > 4 * len(self.members):
-            self.heap = [(t, c) for c, t in self.members.items()]
-            heapq.heapify(self.heap)
-
-    def remove(self, conversation_id: str) -> None:
-        self.members.pop(conversation_id, None)
-
-    def oldest(self) -> float | None:
-        heap, members = self.heap, self.members
-        while heap:
-            queued_at, conversation_id = heap[0]
-            if members.get(conversation_id) == queued_at:
-                return queued_at
-            heapq.heappop(heap)
-        return None
-
-
-def _rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def _mean(stat: Stat, digits: int = 1) -> float | None:
-    mean = stat.mean()
-    return None if mean is None else round(mean, digits)
 
 
 class BoardProjection:
@@ -124,7 +37,7 @@ class BoardProjection:
         day = LocalDay(tz)
         self.conversations: dict[str, OpenConversation] = {}
         self.status_counts: dict[str, int] = dict.fromkeys(OPEN, 0)
-        self.waiting: dict[str, _Waiting] = {}
+        self.waiting: dict[str, Waiting] = {}
         self.waiting_since_total = 0.0  # sum of queued_at of everyone waiting
         self.agents: dict[str, AgentState] = {}
         self.negative_open = 0
@@ -335,7 +248,12 @@ class BoardProjection:
             self._set_negative(conv, negative)
 
     def _bot_turn(self, event: Any, at: float) -> None:
-        self.bot_turns.add(at, getattr(event, "outcome", None) or "unknown")
+        outcome = getattr(event, "outcome", None) or "unknown"
+        self.bot_turns.add(at, outcome)
+        conv = self.conversations.get(event.conversation_id)
+        answered = outcome == "flow_done" or (outcome == "answered" and event.knowledge_id)
+        if conv is not None and answered:
+            conv.bot_answered = True
 
     def _rated(self, event: Any, at: float) -> None:
         score = float(event.score)
@@ -367,7 +285,7 @@ class BoardProjection:
         self._unwait(conv)
         conv.queued_at = at
         conv.waiting_in = conv.queue
-        self.waiting.setdefault(conv.queue, _Waiting()).add(conv.id, at)
+        self.waiting.setdefault(conv.queue, Waiting()).add(conv.id, at)
         self.waiting_since_total += at
 
     def _unwait(self, conv: OpenConversation) -> None:
@@ -417,7 +335,9 @@ class BoardProjection:
             closed.add(at, "human")
         else:
             closed.add(at, "self_service")
-            if resolved:
+            # A customer who read the bot's answer and left is the bot's resolution, not an
+            # abandonment (provisional here; insight confirms it after its quiet window).
+            if resolved or conv.bot_answered:
                 closed.add(at, "bot_resolved")
         if conv.reopen_count:
             closed.add(at, "reclosed")
@@ -445,133 +365,5 @@ class BoardProjection:
         self.trend_longest_wait.set(now, self.longest_wait_s(now))
 
     def snapshot(self, now: datetime) -> dict[str, Any]:
-        at = now.timestamp()
-        counts = self.status_counts
-        waiting_n = counts["queued"]
-        return {
-            "generated_at": now.isoformat(),
-            "now": {
-                "active": sum(counts.values()),
-                "with_bot": counts["bot"],
-                "waiting": waiting_n,
-                "with_agents": counts["assigned"],
-                "queues": {
-                    name: {
-                        "waiting": len(w.members),
-                        "longest_wait_s": self.longest_wait_s(at, name),
-                    }
-                    for name, w in sorted(self.waiting.items())
-                    if w.members
-                },
-                "longest_wait_s": self.longest_wait_s(at),
-                "average_current_wait_s": (
-                    round(max(0.0, at - self.waiting_since_total / waiting_n), 1)
-                    if waiting_n
-                    else None
-                ),
-                "negative_share": _rate(self.negative_open, self.rated_open),
-                "agents": self._agents_now(),
-            },
-            "windows": {name: self._window(name, at) for name in WINDOW_NAMES},
-            "trend": self._trend(at),
-            "events_seen": self.events_seen,
-        }
-
-    def _agents_now(self) -> dict[str, Any]:
-        online = busy = away = load = capacity = 0
-        for agent in self.agents.values():
-            if agent.presence == "online":
-                online += 1
-                busy += agent.load > 0
-                load += agent.load
-                capacity += agent.capacity
-            elif agent.presence in AWAY:
-                away += 1
-        return {
-            "online": online,
-            "busy": busy,
-            "available": online - busy,
-            "away": away,
-            "occupancy": _rate(min(load, capacity), capacity),
-        }
-
-    def _window(self, name: str, at: float) -> dict[str, Any]:
-        def stat(w: Windowed) -> Stat:
-            return w.read(at)[name]
-
-        def keyed(w: KeyedWindowed) -> dict[str, int]:
-            return w.read(at)[name]
-
-        messages = keyed(self.messages)
-        exits = keyed(self.queue_exits)
-        closed = keyed(self.closed)
-        handovers = keyed(self.handovers)
-        intents = keyed(self.intents)
-        minutes = {"5m": 5, "1h": 60}.get(name)
-        n_closed = closed.get("closed", 0)
-        n_exits = exits.get("answered", 0) + exits.get("abandoned", 0)
-        waits, frt, aht = stat(self.waits), stat(self.first_response), stat(self.handling)
-        csat, negative = stat(self.csat), stat(self.negative_messages)
-        n_messages = sum(messages.values())
-        return {
-            "conversations_created": stat(self.created).count,
-            "messages": n_messages,
-            "messages_by_sender": messages,
-            "messages_per_min": round(n_messages / minutes, 2) if minutes else None,
-            "answered": exits.get("answered", 0),
-            "average_wait_s": _mean(waits),
-            "abandoned_in_queue": exits.get("abandoned", 0),
-            "abandonment_rate": _rate(exits.get("abandoned", 0), n_exits),
-            "closed": n_closed,
-            "resolved": closed.get("resolved", 0),
-            "resolution_rate": _rate(closed.get("resolved", 0), n_closed),
-            "bot_resolution_rate": _rate(closed.get("bot_resolved", 0), n_closed),
-            "self_service_rate": _rate(closed.get("self_service", 0), n_closed),
-            "transfer_to_human_rate": _rate(closed.get("human", 0), n_closed),
-            "reopen_rate": _rate(closed.get("reclosed", 0), n_closed),
-            "reopens": stat(self.reopens).count,
-            "handovers": sum(handovers.values()),
-            "handover_reasons": dict(sorted(handovers.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "transfers": stat(self.transfers).count,
-            "first_response_s": _mean(frt),
-            "first_responses": frt.count,
-            "handling_s": _mean(aht),
-            "handled": aht.count,
-            "csat": _mean(csat, 2),
-            "csat_count": csat.count,
-            "csat_satisfied_rate": _rate(int(stat(self.csat_satisfied).total), csat.count),
-            "messages_analysed": sum(keyed(self.intents).values()),
-            "emotion_index": _mean(stat(self.emotion), 2),
-            "negative_message_rate": _rate(int(negative.total), negative.count),
-            "sla": {
-                key: keyed(self.sla).get(key, 0) for key in ("warning", "breached", "escalated")
-            },
-            "overflows": keyed(self.overflows),
-            "callbacks": stat(self.callbacks).count,
-            "bot_turns": keyed(self.bot_turns),
-            "top_intents": [
-                {"intent": k, "count": v}
-                for k, v in sorted(intents.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
-            ],
-            "top_categories": [
-                {"category": k, "count": v}
-                for k, v in sorted(keyed(self.categories).items(), key=lambda kv: (-kv[1], kv[0]))[
-                    :TOP
-                ]
-            ],
-        }
-
-    def _trend(self, at: float) -> dict[str, Any]:
-        newest = int(at // 60)
-        return {
-            "minutes": [
-                datetime.fromtimestamp(m * 60, UTC).isoformat()
-                for m in range(newest - 59, newest + 1)
-            ],
-            "messages": self.trend_messages.series(at),
-            "conversations_created": self.trend_created.series(at),
-            "handovers": self.trend_handovers.series(at),
-            "waiting": self.trend_waiting.series(at),
-            "active": self.trend_active.series(at),
-            "longest_wait_s": self.trend_longest_wait.series(at),
-        }
+        """The board as its watchers see it (read in `kefu.ops.board_snapshot`)."""
+        return board_snapshot(self, now)

@@ -12,17 +12,18 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import Any, Protocol
+from typing import Any
 
 from kefu.assist.packs import PackNotice
 from kefu.domain.clock import Clock, system_clock
-from kefu.domain.errors import InvalidInput, NotFound
+from kefu.domain.errors import NotFound
 from kefu.domain.events import DomainEvent
 from kefu.domain.ids import new_id
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
-from kefu.ops.alerts import DEFAULT_RULES, AlertChange, AlertEngine, AlertRule
+from kefu.ops.alerts import DEFAULT_RULES, AlertChange, AlertEngine
+from kefu.ops.board_settings import parse_rules, parse_webhooks
 from kefu.ops.bursts import BurstConfig, BurstDetector, BurstSignal
 from kefu.ops.events import AlertCleared, AlertRaised, BurstDetected, KnowledgePackPublished
 from kefu.ops.packs import (
@@ -34,7 +35,8 @@ from kefu.ops.packs import (
     edit_pack,
     pack_from_dict,
 )
-from kefu.ops.projections import AgentSeed, BoardProjection, Seed
+from kefu.ops.ports import OpsStore, Pinner
+from kefu.ops.projections import BoardProjection
 from kefu.ops.webhooks import WebhookSender
 from kefu.services.background import cancel
 from kefu.services.ports import EventBus
@@ -42,28 +44,10 @@ from kefu.services.ports import EventBus
 log = logging.getLogger(__name__)
 
 SAMPLES_PER_KEY = 5
+
 OWN_EVENTS = frozenset(
     {"alert.raised", "alert.cleared", "burst.detected", "knowledge_pack.published"}
 )
-
-
-class OpsStore(Protocol):
-    async def open_conversations(self) -> list[Seed]: ...
-    async def team(self) -> list[AgentSeed]: ...
-    async def agent_capacity(self, agent_id: str) -> int | None: ...
-    async def add_pack(self, account_id: str, pack: KnowledgePack) -> None: ...
-    async def save_pack(self, account_id: str, pack: KnowledgePack) -> None: ...
-    async def get_pack(self, account_id: str, pack_id: str) -> KnowledgePack | None: ...
-    async def list_packs(
-        self, account_id: str, *, status: str | None = None, limit: int = 100
-    ) -> list[KnowledgePack]: ...
-    async def load_settings(self, account_id: str) -> dict[str, Any] | None: ...
-    async def save_settings(
-        self, account_id: str, config: dict[str, Any], now: datetime
-    ) -> None: ...
-
-
-Pinner = Callable[[str], Awaitable[None] | None]
 
 
 class LiveOps:
@@ -80,6 +64,7 @@ class LiveOps:
         account_id: str = DEFAULT_ACCOUNT_ID,
         tick_s: float = 1.0,
         pin: Pinner | None = None,
+        bursts: BurstDetector | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -90,7 +75,7 @@ class LiveOps:
         self.tick_s = tick_s
         self.pin = pin
         self.projection = BoardProjection(tz)
-        self.bursts = BurstDetector(burst_config)
+        self.bursts = bursts or BurstDetector(burst_config)
         self.alerts = AlertEngine(DEFAULT_RULES)
         self.packs: dict[str, KnowledgePack] = {}  # active packs, newest last
         self.samples: dict[str, deque[str]] = {}
@@ -361,8 +346,8 @@ class LiveOps:
         }
 
     async def update_settings(self, config: dict[str, Any]) -> dict[str, Any]:
-        rules = _parse_rules(config.get("rules", [r.to_dict() for r in self.alerts.rules]))
-        webhooks = _parse_webhooks(config.get("webhooks", self.webhooks.urls))
+        rules = parse_rules(config.get("rules", [r.to_dict() for r in self.alerts.rules]))
+        webhooks = parse_webhooks(config.get("webhooks", self.webhooks.urls))
         stored = {"rules": [r.to_dict() for r in rules], "webhooks": webhooks}
         await self.store.save_settings(self.account_id, stored, self.clock())
         changes = self._apply_settings(stored)
@@ -372,37 +357,10 @@ class LiveOps:
 
     def _apply_settings(self, config: dict[str, Any]) -> list[AlertChange]:
         if "webhooks" in config:
-            self.webhooks.urls = _parse_webhooks(config["webhooks"])
+            self.webhooks.urls = parse_webhooks(config["webhooks"])
         if "rules" in config:
-            return self.alerts.replace_rules(tuple(_parse_rules(config["rules"])))
+            return self.alerts.replace_rules(tuple(parse_rules(config["rules"])))
         return []
-
-
-def _parse_rules(raw: Any) -> list[AlertRule]:
-    if not isinstance(raw, list) or len(raw) > 100:
-        raise InvalidInput("rules must be a list of at most 100 alert rules")
-    rules = [AlertRule.from_dict(r) if isinstance(r, dict) else _bad_rule() for r in raw]
-    ids = [r.id for r in rules]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("alert rule ids must be unique")
-    return rules
-
-
-def _bad_rule() -> AlertRule:
-    raise InvalidInput("each alert rule must be an object")
-
-
-def _parse_webhooks(raw: Any) -> list[str]:
-    if not isinstance(raw, list) or len(raw) > 20:
-        raise InvalidInput("webhooks must be a list of at most 20 URLs")
-    for url in raw:
-        if (
-            not isinstance(url, str)
-            or not url.startswith(("http://", "https://"))
-            or len(url) > 500
-        ):
-            raise InvalidInput(f"not an http(s) URL: {url!r}")
-    return list(raw)
 
 
 def _in_language(script: str, language: str) -> str:

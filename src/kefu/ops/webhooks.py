@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from kefu.domain.errors import InvalidInput
+from kefu.services import outbound
 from kefu.services.background import cancel
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,12 @@ class WebhookSender:
                     self._queue.task_done()
 
     async def _post(self, http: httpx.AsyncClient, url: str, body: dict[str, Any]) -> None:
+        try:
+            await outbound.check_resolved(url)
+        except InvalidInput as exc:
+            self.failed += 1
+            log.warning("alert webhook refused", extra={"url": url, "error": exc.message})
+            return
         try:
             response = await http.post(url, json=body)
             response.raise_for_status()

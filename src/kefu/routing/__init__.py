@@ -1,8 +1,12 @@
 """Routing: queues, skills and capacity, priority, overflow, business hours and SLA timers.
 
-Pure policy: every function takes data and returns a decision, time comes in as an
-argument, and nothing here imports storage, the web framework or the bus. The lead layer
-loads `AgentState`/`WaitingItem` snapshots, asks for decisions and records the events.
+The policy modules (`model`, `assignment`, `priority`, `estimate`, `overflow`, `hours`,
+`sla`, `index`) are pure: every function takes data and returns a decision, time comes in
+as an argument, and nothing there imports storage, the web framework or the bus. The use
+cases sit beside them and load `AgentState`/`WaitingItem` snapshots through the unit of
+work, ask the policy, and record the events: `dispatch` (assigning waiting customers, and the
+`Dispatcher` loop), `queues` (queue settings), `overflow_actions` (what a full queue does to
+a hand-over) and `sla_watch` (announcing SLA warnings and breaches).
 """
 
 from kefu.routing.assignment import (

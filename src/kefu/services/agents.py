@@ -52,15 +52,23 @@ async def create_agent(ctx: ServiceContext, new: NewAgent) -> Agent:
     return agent
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(new_id()))
+    return _DUMMY_HASH[0]
+
+
 async def authenticate(ctx: ServiceContext, email: str, password: str) -> Agent:
     async with ctx.uow(read_only=True) as uow:
         agent = await uow.agents.get_by_email(email)
-    # Same message either way, so the log-in form does not reveal which e-mails exist.
-    if (
-        agent is None
-        or not agent.active
-        or not await verify_password(agent.password_hash, password)
-    ):
+    # Same message and the same time either way (an unknown e-mail still costs one argon2
+    # verification), so the log-in form reveals neither which e-mails exist nor by timing.
+    stored = agent.password_hash if agent is not None else _dummy_hash()
+    matches = await verify_password(stored, password)
+    if agent is None or not agent.active or not matches:
         raise AuthenticationFailed("wrong e-mail or password")
     return agent
 
@@ -95,3 +103,16 @@ async def set_presence(ctx: ServiceContext, agent_id: str, presence: Presence) -
             )
             await uow.commit()
     return agent
+
+
+async def display_names(ctx: ServiceContext, agent_ids: set[str]) -> dict[str, str]:
+    """What customers are shown of the agents who wrote to them: their name, nothing else."""
+    if not agent_ids:
+        return {}
+    names: dict[str, str] = {}
+    async with ctx.uow(read_only=True) as uow:
+        for agent_id in sorted(agent_ids):
+            agent = await uow.agents.get(agent_id)
+            if agent is not None:
+                names[agent_id] = agent.name
+    return names

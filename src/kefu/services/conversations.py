@@ -1,7 +1,9 @@
-"""Use cases of a conversation: start it, talk in it, hand it over, take, transfer, resolve.
+"""Use cases of a conversation: start it, talk in it, hand it over (or book a callback).
 
 Each use case is one transaction that changes state through the aggregate and records its
-events; the unit of work publishes them after commit.
+events; the unit of work publishes them after commit. What agents do with a conversation
+once it reaches them is in `kefu.services.handling`; what customers and agents are shown
+of it is in `kefu.services.conversation_views`.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from kefu.domain.ids import new_id
 from kefu.domain.message import Message, Sender, check_client_id, check_text
 from kefu.domain.tenancy import DEFAULT_ACCOUNT_ID
 from kefu.routing import OverflowAction
-from kefu.services import overflow
+from kefu.routing import overflow_actions as overflow
+from kefu.routing.dispatch import priority_for
+from kefu.routing.queues import CALLBACK_QUEUE, get_config
+from kefu.services import access
 from kefu.services.context import ServiceContext
-from kefu.services.dispatch import estimated_wait_s, priority_for
 from kefu.services.message_writer import NewMessage, write_batch
 from kefu.services.ports import DuplicateKey, UnitOfWork
-from kefu.services.queues import CALLBACK_QUEUE, get_config
 from kefu.services.tenancy import inbox_for
 
 MAX_ENTRY_POINT_LENGTH = 64
@@ -113,14 +116,7 @@ async def _find_or_add_customer(
 
 async def get_conversation(ctx: ServiceContext, conversation_id: str) -> Conversation:
     async with ctx.uow(read_only=True) as uow:
-        return await _load(uow, conversation_id)
-
-
-async def queue_position(ctx: ServiceContext, conversation: Conversation) -> int | None:
-    if conversation.status != Status.QUEUED:
-        return None
-    async with ctx.uow(read_only=True) as uow:
-        return await uow.conversations.queue_position(conversation)
+        return await load_conversation(uow, conversation_id)
 
 
 async def list_messages(
@@ -134,7 +130,7 @@ async def list_messages(
     if after < 0:
         raise InvalidInput("after must be 0 or more")
     async with ctx.uow(read_only=True) as uow:
-        await _load(uow, conversation_id)
+        await load_conversation(uow, conversation_id)
         return await uow.messages.list_after(
             conversation_id, after=after, limit=limit, include_internal=include_internal
         )
@@ -199,7 +195,7 @@ async def post_agent_message(
     """A reply goes to the customer only from the agent handling the conversation (or a
     supervisor); anyone who may see the conversation can leave an internal note."""
     async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id)
+        conversation = await load_conversation(uow, conversation_id)
         check_can_see(agent, conversation)
         if not internal and not agent.sees_everything and conversation.assignee_id != agent.id:
             raise PermissionDenied("only the assigned agent can reply; take the conversation first")
@@ -250,12 +246,48 @@ async def hand_over(
     customer another way (a callback offer, a spill-over queue, back to the bot while busy).
     `simple_intent` tells overflow the question is one the bot can answer alone; `emotion`
     (a `kefu.nlu` category such as anger or anxiety) moves an upset customer ahead."""
+    outcome = await hand_over_from_bot(
+        ctx,
+        conversation_id,
+        reason=reason,
+        queue=queue,
+        priority=priority,
+        simple_intent=simple_intent,
+        emotion=emotion,
+    )
+    return outcome.conversation
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverOutcome:
+    conversation: Conversation
+    #: False when the conversation had already left the bot (queued, assigned or closed by a
+    #: concurrent request: the customer's button racing a bot turn). Nothing changed then.
+    handed_over: bool
+
+
+async def hand_over_from_bot(
+    ctx: ServiceContext,
+    conversation_id: str,
+    *,
+    reason: str,
+    queue: str = "general",
+    priority: int = 0,
+    simple_intent: bool = False,
+    emotion: str | None = None,
+) -> HandOverOutcome:
+    """`hand_over`, telling whether it did anything: a conversation no longer with the bot
+    is left as it is."""
     current = await get_conversation(ctx, conversation_id)
+    if current.status is not Status.BOT:
+        return HandOverOutcome(current, handed_over=False)
     config = await get_config(ctx, check_name(queue, "queue"), current.account_id)
     stats = await overflow.queue_stats(ctx, config, current.account_id, current.language)
     back_to_bot = False
     async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
+        conversation = await load_conversation(uow, conversation_id, for_update=True)
+        if conversation.status is not Status.BOT:
+            return HandOverOutcome(conversation, handed_over=False)
         customer = await uow.customers.get(conversation.customer_id)
         tags = customer.tags if customer else []
         now = ctx.clock()
@@ -271,11 +303,11 @@ async def hand_over(
             conversation.hand_over(reason=reason, queue=queue, priority=priority, now=now)
         if decision.diverted:
             overflow.apply(conversation, decision, now)
-        await _save(uow, conversation)
+        await save_conversation(uow, conversation)
     if back_to_bot:
         text = overflow.BUSY_REPLY.get(conversation.language, overflow.BUSY_REPLY["en"])
         await post_bot_message(ctx, conversation_id, text)
-    return conversation
+    return HandOverOutcome(conversation, handed_over=True)
 
 
 async def book_callback(
@@ -291,7 +323,7 @@ async def book_callback(
     if note is not None:
         note = check_text(note)
     async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
+        conversation = await load_conversation(uow, conversation_id, for_update=True)
         request = CallbackRequest(
             id=new_id(),
             account_id=conversation.account_id,
@@ -306,185 +338,30 @@ async def book_callback(
             request.id, queue=CALLBACK_QUEUE, preferred_time=preferred_time, now=ctx.clock()
         )
         await uow.callbacks.add(request)
-        await _save(uow, conversation)
+        await save_conversation(uow, conversation)
     return request
 
 
-async def take(ctx: ServiceContext, agent: Agent, conversation_id: str) -> Conversation:
-    async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
-        check_can_see(agent, conversation)
-        conversation.assign(agent.id, now=ctx.clock())
-        return await _save(uow, conversation)
+# The rules live in `kefu.services.access`; these names stay for existing callers.
+can_see = access.can_see
+check_can_see = access.check_can_see
+
+_check_handles = access.check_handles
 
 
-async def transfer(
-    ctx: ServiceContext,
-    agent: Agent,
-    conversation_id: str,
-    *,
-    to_agent_id: str | None = None,
-    to_queue: str | None = None,
-    to_bot: bool = False,
-    note: str | None = None,
+async def load_conversation(
+    uow: UnitOfWork, conversation_id: str, *, for_update: bool = False
 ) -> Conversation:
-    if [to_agent_id is not None, to_queue is not None, to_bot].count(True) != 1:
-        raise InvalidInput("give exactly one of to_agent_id, to_queue or to_bot")
-    if note is not None:
-        note = check_text(note)
-    async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
-        _check_handles(agent, conversation)
-        if to_bot:
-            conversation.hand_back(note=note, now=ctx.clock())
-        elif to_agent_id is not None:
-            target = await uow.agents.get(to_agent_id)
-            if target is None or not target.active or target.account_id != agent.account_id:
-                raise NotFound(f"no active agent {to_agent_id}")
-            conversation.transfer_to_agent(target.id, note=note, now=ctx.clock())
-        else:
-            conversation.transfer_to_queue(
-                check_name(to_queue or "", "queue"), note=note, now=ctx.clock()
-            )
-        return await _save(uow, conversation)
-
-
-async def resolve(ctx: ServiceContext, conversation_id: str, *, by: Agent | str) -> Conversation:
-    """`by` is the resolving agent, or "bot" / "customer"."""
-    async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
-        if isinstance(by, Agent):
-            _check_handles(by, conversation)
-            resolver = by.id
-        else:
-            resolver = by
-        conversation.resolve(by=resolver, now=ctx.clock())
-        return await _save(uow, conversation)
-
-
-async def close_by_customer(ctx: ServiceContext, conversation_id: str) -> Conversation:
-    """The customer ends the chat: while still with the bot or waiting that is an
-    abandonment (they gave up), with an agent it is a resolution by the customer.
-    Closing an already closed conversation changes nothing."""
-    async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
-        if not conversation.is_open:
-            return conversation
-        if conversation.status is Status.ASSIGNED:
-            conversation.resolve(by="customer", now=ctx.clock())
-        else:
-            conversation.abandon(now=ctx.clock())
-        return await _save(uow, conversation)
-
-
-async def abandon(ctx: ServiceContext, conversation_id: str) -> Conversation:
-    async with ctx.uow() as uow:
-        conversation = await _load(uow, conversation_id, for_update=True)
-        conversation.abandon(now=ctx.clock())
-        return await _save(uow, conversation)
-
-
-async def list_for_agent(
-    ctx: ServiceContext, agent: Agent, *, scope: str, limit: int = 100
-) -> list[Conversation]:
-    """`mine`: assigned to me; `queued`: waiting in queues I may see; `open`: every open
-    conversation I may see (supervisors see all queues)."""
-    async with ctx.uow(read_only=True) as uow:
-        repo = uow.conversations
-        if scope == "mine":
-            return await repo.list(
-                agent.account_id, statuses=[Status.ASSIGNED], assignee_id=agent.id, limit=limit
-            )
-        queues = None if agent.sees_everything else sorted(agent.visible_queues())
-        if scope == "queued":
-            return await repo.list(
-                agent.account_id, statuses=[Status.QUEUED], queues=queues, limit=limit
-            )
-        if scope == "open":
-            found = await repo.list(
-                agent.account_id,
-                statuses=[Status.BOT, Status.QUEUED, Status.ASSIGNED],
-                queues=queues,
-                limit=limit,
-            )
-            return [c for c in found if can_see(agent, c)]
-        raise InvalidInput(f"scope must be mine, queued or open, got {scope!r}")
-
-
-async def queue_counts(ctx: ServiceContext, agent: Agent) -> dict[str, int]:
-    async with ctx.uow(read_only=True) as uow:
-        counts = await uow.conversations.count_by_queue(agent.account_id)
-    visible = {q: counts.get(q, 0) for q in agent.visible_queues()}
-    if agent.sees_everything:
-        visible.update(counts)
-    return dict(sorted(visible.items()))
-
-
-def can_see(agent: Agent, conversation: Conversation) -> bool:
-    if agent.account_id != conversation.account_id:
-        return False
-    return (
-        agent.sees_everything
-        or conversation.assignee_id == agent.id
-        or agent.can_see_queue(conversation.queue)
-    )
-
-
-def check_can_see(agent: Agent, conversation: Conversation) -> None:
-    if not can_see(agent, conversation):
-        # Not "forbidden": an agent should not learn that a conversation exists elsewhere.
-        raise NotFound(f"no conversation {conversation.id}")
-
-
-def _check_handles(agent: Agent, conversation: Conversation) -> None:
-    check_can_see(agent, conversation)
-    if not agent.sees_everything and conversation.assignee_id not in (None, agent.id):
-        raise PermissionDenied("this conversation is handled by another agent")
-
-
-async def _load(uow: UnitOfWork, conversation_id: str, *, for_update: bool = False) -> Conversation:
+    """The conversation (row-locked with `for_update`); `NotFound` when there is none."""
     conversation = await uow.conversations.get(conversation_id, for_update=for_update)
     if conversation is None:
         raise NotFound(f"no conversation {conversation_id}")
     return conversation
 
 
-async def _save(uow: UnitOfWork, conversation: Conversation) -> Conversation:
+async def save_conversation(uow: UnitOfWork, conversation: Conversation) -> Conversation:
+    """Stores the aggregate's changes with the events it recorded, and commits."""
     await uow.conversations.update(conversation)
     uow.record(conversation.take_events())
     await uow.commit()
     return conversation
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerView:
-    """What a customer is shown about their conversation: the same over HTTP and the stream."""
-
-    conversation: Conversation
-    queue: str | None
-    queue_position: int | None
-    estimated_wait_s: float | None
-    offer: str | None
-
-    def status_fields(self) -> dict[str, object]:
-        return {
-            "status": self.conversation.status.value,
-            "handover_reason": self.conversation.handover_reason,
-            "queue": self.queue,
-            "queue_position": self.queue_position,
-            "estimated_wait_s": self.estimated_wait_s,
-            "offer": self.offer,
-        }
-
-
-async def customer_view(ctx: ServiceContext, conversation_id: str) -> CustomerView:
-    conversation = await get_conversation(ctx, conversation_id)
-    waiting = conversation.status is Status.QUEUED
-    position = await queue_position(ctx, conversation) if waiting else None
-    return CustomerView(
-        conversation=conversation,
-        queue=conversation.queue if waiting else None,
-        queue_position=position,
-        estimated_wait_s=await estimated_wait_s(ctx, conversation, position) if position else None,
-        offer=conversation.overflow_offer if waiting else None,
-    )

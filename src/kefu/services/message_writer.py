@@ -5,12 +5,18 @@ the cost of a commit (and on SQLite, of the single write lock) is shared by ever
 ("group commit"). Each message is still checked on its own: a missing conversation fails
 only its own request, and a retried `client_id` returns the message stored the first time.
 A message is acknowledged only after the transaction holding it committed.
+
+A message may bring writes of its own (`NewMessage.joined`: the bot's turn record and
+memory) and events (`before`, `after` its `message.created`): they commit in the message's
+transaction, so a bot turn is one commit, and not at all when the message was stored
+already (a retried `client_id`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +27,7 @@ from kefu.domain.events import DomainEvent, MessageCreated
 from kefu.domain.ids import new_id
 from kefu.domain.message import Message, Sender
 from kefu.services.background import cancel
-from kefu.services.ports import UnitOfWorkFactory
+from kefu.services.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
@@ -36,6 +42,11 @@ class NewMessage:
     author_id: str | None = None
     internal: bool = False
     payload: dict[str, Any] | None = None
+    #: Writes in the message's transaction, after it is stored (it has its seq then).
+    joined: Callable[[UnitOfWork, Message], Awaitable[None]] | None = None
+    #: Events committed with the message, delivered before / after its `message.created`.
+    before: tuple[DomainEvent, ...] = ()
+    after: tuple[DomainEvent, ...] = ()
 
 
 @dataclass(slots=True)
@@ -56,6 +67,7 @@ async def write_batch(
             [(i.conversation_id, i.client_id) for i in batch if i.client_id is not None]
         )
         fresh: list[Message] = []
+        joined: list[tuple[NewMessage, Message]] = []
         touched: dict[str, Conversation] = {}
         events: list[DomainEvent] = []
         now = clock()
@@ -81,6 +93,7 @@ async def write_batch(
                 internal=item.internal,
                 author_id=item.author_id,
                 payload=item.payload,
+                public_seq=None if item.internal else conversation.next_public_seq(),
             )
             conversation.updated_at = now
             if item.sender is Sender.AGENT and not item.internal:
@@ -90,11 +103,18 @@ async def write_batch(
             fresh.append(message)
             touched[conversation.id] = conversation
             outcome.message = message
+            events.extend(item.before)
             events.extend(conversation.take_events())
             events.append(message_created(message, conversation))
+            events.extend(item.after)
+            if item.joined is not None:
+                joined.append((item, message))
         if fresh:
             await uow.messages.add_many(fresh)
             await uow.conversations.update_many(list(touched.values()))
+            for item, message in joined:
+                assert item.joined is not None
+                await item.joined(uow, message)
             uow.record(events)
             await uow.commit()
     return [
@@ -116,6 +136,7 @@ def message_created(message: Message, conversation: Conversation) -> MessageCrea
         client_id=message.client_id,
         created_at=message.created_at,
         payload=message.payload,
+        public_seq=message.public_seq,
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from kefu.domain.agent import Agent
 from kefu.domain.callback import CallbackRequest
@@ -15,8 +15,10 @@ from kefu.domain.customer import Customer
 from kefu.domain.events import DomainEvent
 from kefu.domain.message import Message
 from kefu.domain.tenancy import Account, Inbox
+from kefu.services.handlers import EventHandler, HandlerTable
 
-EventHandler = Callable[[DomainEvent], Awaitable[None]]
+__all__ = ["EventHandler"]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +28,22 @@ class AgentWorkload:
 
 
 class EventBus(Protocol):
-    """Delivers committed events to subscribers in this process and, if distributed, others."""
+    """Delivers committed events to the handler table's lanes in this process and, if
+    distributed, to other instances."""
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None: ...
+    handlers: HandlerTable
 
-    def subscribe(self, handler: EventHandler, *, local_only: bool = False) -> None: ...
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        """Events committed outside a unit of work (their queued jobs are stored here)."""
+        ...
+
+    async def deliver(self, events: Sequence[DomainEvent], *, wait: bool = True) -> None:
+        """Events a unit of work committed (with their jobs) to the realtime lane."""
+        ...
+
+    def subscribe(self, handler: EventHandler) -> None:
+        """`handlers.on()(handler)`: every event, in the realtime lane."""
+        ...
 
     async def start(self) -> None: ...
 
@@ -162,8 +175,19 @@ class SlaLedger(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Repository(Generic[R]):
+    """Names a feature's repository so that it can join the unit of work:
+    `uow.repository(CARDS)` is bound to the unit's transaction, so the feature's change, the
+    core's changes and the events recorded commit together, once. Features declare the key
+    (typed with their port); the composition root provides the implementation."""
+
+    name: str
+
+
 class UnitOfWork(Protocol):
-    """One transaction. Events recorded in it are published only after it commits."""
+    """One transaction. Events recorded in it are published only after it commits, and the
+    jobs of their queued handlers are stored in it."""
 
     tenancy: TenancyRepository
     customers: CustomerRepository
@@ -186,6 +210,10 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     def record(self, events: Iterable[DomainEvent]) -> None: ...
+
+    def repository(self, key: Repository[R]) -> R:
+        """The feature repository named `key`, in this unit's transaction."""
+        ...
 
 
 class DuplicateKey(Exception):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from kefu.domain.agent import Agent, Role
 from kefu.domain.errors import InvalidInput, NotFound, PermissionDenied
+from kefu.domain.events import AgentSignedOut
 from kefu.services.context import ServiceContext
 from kefu.services.passwords import hash_password
 
@@ -59,10 +60,30 @@ async def update_agent(
             if changes.max_concurrent < 1:
                 raise InvalidInput("max_concurrent must be at least 1")
             agent.max_concurrent = changes.max_concurrent
+        revoked: str | None = None
         if changes.active is not None:
+            if agent.active and not changes.active:
+                agent.token_version += 1  # logged out everywhere
+                revoked = "deactivated"
             agent.active = changes.active
         if changes.password is not None:
             agent.password_hash = hash_password(changes.password)
+            agent.token_version += 1  # a new password ends every session of the old one
+            revoked = revoked or "password_changed"
         await uow.agents.update(agent)
+        if revoked is not None:
+            # Requests with an old token are refused by the version check; this closes the
+            # streams those tokens opened, which no request passes through again.
+            uow.record(
+                [
+                    AgentSignedOut(
+                        occurred_at=ctx.clock(),
+                        account_id=agent.account_id,
+                        agent_id=agent.id,
+                        token_version=agent.token_version,
+                        reason=revoked,
+                    )
+                ]
+            )
         await uow.commit()
     return agent

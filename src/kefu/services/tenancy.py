@@ -22,10 +22,11 @@ async def inbox_for(uow: UnitOfWork, account_id: str, channel: str) -> Inbox:
     except ValueError as exc:
         allowed = ", ".join(k.value for k in ChannelKind)
         raise InvalidInput(f"channel must be one of {allowed}, got {channel!r}") from exc
-    await ensure_account(uow, account_id)
+    # Found, its account exists too (foreign key): one query on every conversation's start.
     inbox = await uow.tenancy.find_inbox(account_id, kind.value)
     if inbox is not None:
         return inbox
+    await ensure_account(uow, account_id)
     inbox = Inbox(
         id=f"{account_id}-{kind.value}", account_id=account_id, name=kind.value, channel=kind
     )

@@ -62,10 +62,10 @@ def register(subparsers: Any) -> None:
 
 
 def _migrate(url: str) -> str:
-    from kefu.adapters.db import migrate
+    from kefu import core
 
     try:
-        return migrate.upgrade(url)
+        return core.upgrade_database(url)
     except DomainError as exc:
         raise CliError(exc.message) from exc
     except Exception as exc:
@@ -82,8 +82,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kefu import logs
-    from kefu.adapters.db import migrate
+    from kefu import core, logs
     from kefu.web.app import create_app
 
     settings = load_settings(
@@ -92,7 +91,7 @@ def _serve(args: argparse.Namespace) -> int:
     logs.configure(settings.log_level, json_lines=settings.log_json)
     if args.no_migrate:
         try:
-            migrate.check_up_to_date(settings.database_url)
+            core.check_database(settings.database_url)
         except DomainError as exc:
             raise CliError(exc.message) from exc
     else:
@@ -118,9 +117,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _seed_demo(settings: Settings) -> None:
-    from kefu import bootstrap, demo
+    from kefu import core, demo
 
-    container = bootstrap.build(settings.model_copy(update={"redis_url": None}))
+    container = core.build_core(settings.model_copy(update={"redis_url": None}), batch_writes=False)
     try:
         await demo.seed(container.ctx)
     finally:
@@ -128,8 +127,7 @@ async def _seed_demo(settings: Settings) -> None:
 
 
 def _users_create(args: argparse.Namespace) -> int:
-    from kefu import bootstrap
-    from kefu.adapters.db import migrate
+    from kefu import core
     from kefu.services.agents import NewAgent, create_agent
 
     password = args.password or os.environ.get("KEFU_NEW_PASSWORD")
@@ -139,7 +137,7 @@ def _users_create(args: argparse.Namespace) -> int:
         password = getpass.getpass("password: ")
     settings = load_settings(database_url=args.database)
     try:
-        migrate.check_up_to_date(settings.database_url)
+        core.check_database(settings.database_url)
     except DomainError as exc:
         raise CliError(exc.message) from exc
     new = NewAgent(
@@ -153,7 +151,8 @@ def _users_create(args: argparse.Namespace) -> int:
     )
 
     async def run() -> str:
-        container = bootstrap.build(settings)
+        # Only storage and the use cases: no language models, no features.
+        container = core.build_core(settings, batch_writes=False)
         try:
             return (await create_agent(container.ctx, new)).id
         finally:

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kefu.domain import business
 from kefu.domain import errors as domain
+from kefu.web.abuse import TooManyRequests
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +22,12 @@ STATUS_BY_ERROR: dict[type[domain.DomainError], int] = {
     domain.Conflict: 409,
     domain.PermissionDenied: 403,
     domain.AuthenticationFailed: 401,
+    TooManyRequests: 429,
 }
 
 
 def error_body(code: str, message: str) -> dict[str, object]:
-    return {"error": {"code": code, "message": message}, "detail": message}
+    return {"error": {"code": code, "message": message}}
 
 
 def status_for(exc: domain.DomainError) -> int:
@@ -50,6 +52,8 @@ def install(app: FastAPI) -> None:
     async def on_domain_error(_: Request, exc: domain.DomainError) -> JSONResponse:
         status = status_for(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return JSONResponse(error_body(exc.code, exc.message), status_code=status, headers=headers)
 
     @app.exception_handler(business.BusinessError)

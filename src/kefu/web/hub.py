@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from kefu.domain.agent import Agent
 from kefu.domain.events import (
     AgentPresenceChanged,
+    AgentSignedOut,
     ConversationAssigned,
     ConversationEvent,
     ConversationHandedOver,
@@ -21,30 +22,21 @@ from kefu.domain.events import (
     DomainEvent,
     SlaEvent,
 )
+from kefu.routing.line import Moved
+from kefu.web.positions import QueuePositions
 
 QUEUE_LIMIT = 1000
 # Events every connected member of the team receives (a knowledge pack during an incident).
 TEAM_BROADCASTS = frozenset({"knowledge_pack.published"})
-QUEUE_MOVES = frozenset(
-    {
-        "conversation.queued",
-        "conversation.assigned",
-        "conversation.transferred",
-        "conversation.abandoned",
-        "conversation.resolved",
-        "conversation.overflowed",
-    }
-)
+Item = DomainEvent | Moved
 
 
 @dataclass(eq=False)
 class Subscription:
-    queue: asyncio.Queue[DomainEvent] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT)
-    )
+    queue: asyncio.Queue[Item] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT))
     overflowed: bool = False
 
-    def push(self, event: DomainEvent) -> None:
+    def push(self, event: Item) -> None:
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -90,6 +82,22 @@ class AgentSubscription(Subscription):
             self.watching.discard(event.conversation_id)
 
 
+@dataclass(eq=False)
+class AgentSession:
+    """An open stream (agent or board) of one agent token: `ended` is set, on every
+    instance, once that token stops working (password changed, account deactivated)."""
+
+    agent_id: str
+    token_version: int
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    reason: str = ""
+
+    def end_if_revoked(self, event: AgentSignedOut) -> None:
+        if event.agent_id == self.agent_id and self.token_version < event.token_version:
+            self.reason = event.reason
+            self.ended.set()
+
+
 def _leaves(agent_id: str, event: ConversationEvent) -> bool:
     """The conversation stops being this agent's: transferred away or resolved."""
     if isinstance(event, ConversationTransferred):
@@ -101,6 +109,8 @@ class Hub:
     def __init__(self) -> None:
         self._by_conversation: dict[str, set[Subscription]] = defaultdict(set)
         self._agents: set[AgentSubscription] = set()
+        self._sessions: set[AgentSession] = set()
+        self.positions = QueuePositions()
 
     @property
     def connections(self) -> int:
@@ -116,6 +126,16 @@ class Hub:
         self._agents.add(subscription)
         return subscription
 
+    def open_session(self, agent_id: str, token_version: int) -> AgentSession:
+        """Registered before the token is checked against the database: a revocation that
+        lands in between is seen either by that check or by this session."""
+        session = AgentSession(agent_id, token_version)
+        self._sessions.add(session)
+        return session
+
+    def close_session(self, session: AgentSession) -> None:
+        self._sessions.discard(session)
+
     def leave(self, subscription: Subscription, conversation_id: str | None = None) -> None:
         if isinstance(subscription, AgentSubscription):
             self._agents.discard(subscription)
@@ -127,15 +147,18 @@ class Hub:
                     del self._by_conversation[conversation_id]
 
     async def on_event(self, event: DomainEvent) -> None:
+        if isinstance(event, AgentSignedOut):
+            for session in tuple(self._sessions):
+                session.end_if_revoked(event)
         if isinstance(event, ConversationEvent):
-            if event.name in QUEUE_MOVES:
-                # Someone joined or left a queue: every waiting customer may have moved up.
-                for subscribers in tuple(self._by_conversation.values()):
-                    for subscription in tuple(subscribers):
-                        subscription.push(event)
-            else:
-                for subscription in tuple(self._by_conversation.get(event.conversation_id, ())):
-                    subscription.push(event)
+            by_conversation = self._by_conversation
+            for subscription in tuple(by_conversation.get(event.conversation_id, ())):
+                subscription.push(event)
+            # Someone joined or left a queue: only the customers behind that point moved, and
+            # each is told its new place, computed once here.
+            for moved in self.positions.on_event(event):
+                for subscription in tuple(by_conversation.get(moved.conversation_id, ())):
+                    subscription.push(moved)
         for agent_subscription in tuple(self._agents):
             agent_subscription.track(event)
             if agent_subscription.wants(event):

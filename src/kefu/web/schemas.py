@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kefu.domain.agent import Agent, Presence, Role
 from kefu.domain.conversation import Conversation
-from kefu.domain.customer import Customer
+from kefu.domain.customer import MAX_TAG_LENGTH, MAX_TAGS, Customer
 from kefu.domain.message import MAX_TEXT_LENGTH, Message
+from kefu.privacy.policy import mask_phone, shown_name
 
 MAX_SEQ = 2**31 - 1
+PHONE_PATTERN = r"^\+?[0-9][0-9 \-]{5,30}$"  # as kefu.domain.callback checks it
+Tag = Annotated[str, StringConstraints(max_length=MAX_TAG_LENGTH)]
 
 
 def _has_nul(value: Any) -> bool:
@@ -42,13 +45,19 @@ class CustomerIn(RequestBody):
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     language: Literal["zh", "en"] | None = None
-    tags: list[str] | None = Field(default=None, max_length=20)
+    tags: list[Tag] | None = Field(default=None, max_length=MAX_TAGS)
 
 
 class StartConversationIn(CustomerIn):
     """Customer fields may come flat or inside `customer`; `customer` wins where both are set."""
 
     customer: CustomerIn | None = None
+    identity_signature: str | None = Field(
+        default=None,
+        max_length=128,
+        pattern="^[0-9a-fA-F]{64}$",
+        description="HMAC-SHA256 of external_id with the widget identity secret (hex)",
+    )
     channel: Literal["web_widget", "app", "api"] = "web_widget"
     entry_point: str | None = Field(
         default=None, max_length=64, description="Where the customer came from, e.g. order_page"
@@ -167,10 +176,12 @@ class ConversationOut(BaseModel):
     queued_at: datetime | None
     assigned_at: datetime | None
     resolved_at: datetime | None
+    customer_name: str | None = None
 
     @classmethod
-    def of(cls, c: Conversation) -> ConversationOut:
+    def of(cls, c: Conversation, *, customer_name: str | None = None) -> ConversationOut:
         return cls(
+            customer_name=customer_name,
             id=c.id,
             status=c.status.value,
             customer_id=c.customer_id,
@@ -238,7 +249,19 @@ class PresenceIn(RequestBody):
 
 
 class TransferIn(RequestBody):
-    to_agent_id: str | None = None
+    """Exactly one target: `to_agent_id`, `to_queue` or `to_bot: true`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["to_agent_id"], "properties": {"to_agent_id": {"type": "string"}}},
+                {"required": ["to_queue"], "properties": {"to_queue": {"type": "string"}}},
+                {"required": ["to_bot"], "properties": {"to_bot": {"const": True}}},
+            ]
+        }
+    )
+
+    to_agent_id: str | None = Field(default=None, max_length=32)
     to_queue: str | None = Field(default=None, max_length=64)
     to_bot: bool = Field(default=False, description="Give the conversation back to the bot")
     note: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
@@ -257,12 +280,13 @@ class CustomerOut(BaseModel):
     tags: list[str]
 
     @classmethod
-    def of(cls, c: Customer) -> CustomerOut:
+    def of(cls, c: Customer, *, handling: bool = False) -> CustomerOut:
+        """`handling`: the viewer is the conversation's assignee (`shown_name`)."""
         return cls(
             id=c.id,
             external_id=c.external_id,
-            name=c.name,
-            phone=c.phone,
+            name=shown_name(c.name, handling=handling),
+            phone=mask_phone(c.phone),
             language=c.language,
             tags=list(c.tags),
         )
@@ -276,7 +300,7 @@ class CustomerContextOut(BaseModel):
 
 
 class CallbackIn(RequestBody):
-    phone: str = Field(max_length=40)
+    phone: str = Field(max_length=40, pattern=PHONE_PATTERN, description="e.g. 13812341234")
     preferred_time: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=MAX_TEXT_LENGTH)
 

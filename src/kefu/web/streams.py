@@ -18,15 +18,26 @@ from starlette.websockets import WebSocketState
 
 from kefu.bootstrap import Container
 from kefu.domain import events as ev
-from kefu.domain.errors import AuthenticationFailed, DomainError, InvalidInput
+from kefu.domain.conversation import Conversation
+from kefu.domain.errors import AuthenticationFailed, DomainError, InvalidInput, PermissionDenied
 from kefu.domain.events import ConversationEvent, DomainEvent, MessageCreated
+from kefu.routing.line import Moved
+from kefu.services import access, conversation_views
+from kefu.services import agents as agent_service
 from kefu.services import conversations as conv
-from kefu.web.deps import agent_from_token, check_customer
+from kefu.web.deps import agent_from_token
 from kefu.web.errors import status_for
-from kefu.web.hub import AgentSubscription, Hub, Subscription
+from kefu.web.hub import AgentSession, AgentSubscription, Hub, Item, Subscription
 from kefu.web.schemas import MAX_SEQ
+from kefu.web.security_headers import origin_allowed
 from kefu.web.tokens import TokenService
-from kefu.web.wire import event_frame, message_event_frame, message_frame
+from kefu.web.wire import (
+    event_frame,
+    message_event_frame,
+    message_frame,
+    public_event_frame,
+    public_message_frame,
+)
 
 router = APIRouter()
 CLOSE_CODES = {401: 4401, 403: 4403, 404: 4404, 422: 4422}
@@ -68,6 +79,11 @@ class _Replayer:
         self.last_seq = after
         self.include_internal = include_internal
 
+    async def _names(self, agent_ids: set[str]) -> dict[str, str]:
+        if self.include_internal or not agent_ids:
+            return {}
+        return await agent_service.display_names(self.container.ctx, agent_ids)
+
     async def catch_up(self) -> None:
         while True:
             batch = await conv.list_messages(
@@ -76,24 +92,55 @@ class _Replayer:
                 after=self.last_seq,
                 include_internal=self.include_internal,
             )
+            names = await self._names({m.author_id for m in batch if m.author_id})
             for message in batch:
-                await self.ws.send_json(message_frame(message))
-                self.last_seq = message.seq
+                if self.include_internal:
+                    await self.ws.send_json(message_frame(message))
+                else:
+                    name = names.get(message.author_id) if message.author_id else None
+                    await self.ws.send_json(public_message_frame(message, name))
+                self.last_seq = self._seq(message.seq, message.public_seq)
             if len(batch) < 500:
                 return
 
+    def _seq(self, seq: int, public_seq: int | None) -> int:
+        """The team counts every message; the customer only those they see."""
+        if self.include_internal or public_seq is None:
+            return seq
+        return public_seq
+
     async def on_message(self, event: MessageCreated) -> None:
-        if event.seq <= self.last_seq or (event.internal and not self.include_internal):
+        if event.internal and not self.include_internal:
             return
-        if event.seq == self.last_seq + 1:
-            await self.ws.send_json(message_event_frame(event))
-            self.last_seq = event.seq
+        seq = self._seq(event.seq, event.public_seq)
+        if seq <= self.last_seq:
+            return
+        if seq == self.last_seq + 1:
+            if self.include_internal:
+                await self.ws.send_json(message_event_frame(event))
+            else:
+                names = await self._names({event.author_id} if event.author_id else set())
+                name = names.get(event.author_id) if event.author_id else None
+                await self.ws.send_json(public_event_frame(event, name))
+            self.last_seq = seq
         else:
             await self.catch_up()
 
 
-async def _pump(ws: WebSocket, subscription: Subscription, handle: Any) -> None:
-    """Forward events until the client leaves; also read the socket to notice it leaving."""
+async def until_revoked(ws: WebSocket, session: AgentSession) -> None:
+    """Closes an agent's socket (4401) once the token that opened it stops working."""
+    await session.ended.wait()
+    why = "the account was deactivated" if session.reason == "deactivated" else "password changed"
+    exc = AuthenticationFailed(f"this token was revoked ({why}); log in again")
+    await ws.send_json({"type": "error", "error": {"code": exc.code, "message": exc.message}})
+    await ws.close(code=CLOSE_CODES[401], reason=exc.message[:120])
+
+
+async def _pump(
+    ws: WebSocket, subscription: Subscription, handle: Any, session: AgentSession | None = None
+) -> None:
+    """Forward events until the client leaves (or the agent's token is revoked); also read
+    the socket to notice it leaving."""
 
     async def receive() -> None:
         while True:
@@ -110,6 +157,8 @@ async def _pump(ws: WebSocket, subscription: Subscription, handle: Any) -> None:
         await ws.close(code=4409, reason="too slow; reconnect with after=<last seq>")
 
     tasks = [asyncio.create_task(receive()), asyncio.create_task(send())]
+    if session is not None:
+        tasks.append(asyncio.create_task(until_revoked(ws, session)))
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -128,9 +177,12 @@ async def customer_stream(
     try:
         if not token:
             raise AuthenticationFailed("this stream needs ?token=<customer_token>")
-        check_customer(tokens, token, conversation_id)
+        claims = tokens.read_customer(token)
         start = _after(after)
-        await conv.get_conversation(container.ctx, conversation_id)  # exists?
+        conversation = await access.access_customer_conversation(
+            container.ctx, claims.conversation_id, conversation_id
+        )
+        await hub.positions.ensure(container.ctx, conversation.account_id)
     except DomainError as exc:
         await _refuse(ws, exc)
         return
@@ -138,18 +190,18 @@ async def customer_stream(
     try:
         await ws.accept()
         replayer = _Replayer(ws, container, conversation_id, start, include_internal=False)
-        status = _StatusSender(ws, container, conversation_id)
-        await status.send()
+        status = _StatusSender(ws, container, hub, conversation_id)
+        await status.send(loaded=conversation)
         await replayer.catch_up()
 
-        async def handle(event: DomainEvent | None, _text: str | None) -> None:
-            if not isinstance(event, ConversationEvent):
+        async def handle(event: Item | None, _text: str | None) -> None:
+            if isinstance(event, Moved):
+                await status.moved(event.position)
+            elif not isinstance(event, ConversationEvent):
                 return
-            mine = event.conversation_id == conversation_id
-            if isinstance(event, MessageCreated):
-                if mine:
-                    await replayer.on_message(event)
-            elif event.name in STATUS_EVENTS and (mine or status.waiting):
+            elif isinstance(event, MessageCreated):
+                await replayer.on_message(event)
+            elif event.name in STATUS_EVENTS:
                 await status.send(event)
 
         await _pump(ws, subscription, handle)
@@ -162,9 +214,8 @@ async def customer_stream(
                 await ws.close()
 
 
-#: The events that can change what a customer's status frame says (their own status, or their
-#: place in the queue). Analyses, bot turns, ratings and card edits never do, and each status
-#: check costs queries, so they are not worth one.
+#: The events that can change what a customer's status frame says about their own
+#: conversation. Others' queue moves reach the stream as `Moved`, with the new place.
 STATUS_EVENTS = frozenset(
     cls.name
     for cls in (
@@ -184,24 +235,40 @@ STATUS_EVENTS = frozenset(
 
 class _StatusSender:
     """Sends the customer's status (with queue position and estimated wait) whenever it
-    changes — also when others ahead in the queue are served — and never the same twice."""
+    changes — also when others ahead in the queue are served — and never the same twice.
+    Only a change of the customer's own conversation reads the database."""
 
-    def __init__(self, ws: WebSocket, container: Container, conversation_id: str) -> None:
+    def __init__(self, ws: WebSocket, container: Container, hub: Hub, conversation_id: str):
         self.ws = ws
         self.ctx = container.ctx
+        self.positions = hub.positions
         self.conversation_id = conversation_id
         self.last: dict[str, Any] | None = None
+        self.account_id = ""
+        self.language = "zh"
 
-    @property
-    def waiting(self) -> bool:
-        return self.last is not None and self.last["status"] == "queued"
+    async def send(
+        self, event: ConversationEvent | None = None, *, loaded: Conversation | None = None
+    ) -> None:
+        view = await conversation_views.customer_view(self.ctx, self.conversation_id, loaded=loaded)
+        self.account_id = view.conversation.account_id
+        self.language = view.conversation.language
+        own = event.name if event else None
+        await self._emit(view.status_fields(), own)
 
-    async def send(self, event: ConversationEvent | None = None) -> None:
-        state = (await conv.customer_view(self.ctx, self.conversation_id)).status_fields()
+    async def moved(self, position: int) -> None:
+        last = self.last
+        if last is None or last["status"] != "queued" or last["queue"] is None:
+            return
+        wait = await self.positions.estimated_wait_s(
+            self.ctx, self.account_id, last["queue"], self.language, position
+        )
+        await self._emit({**last, "queue_position": position, "estimated_wait_s": wait}, None)
+
+    async def _emit(self, state: dict[str, Any], own: str | None) -> None:
         if state == self.last:
             return
         self.last = state
-        own = event.name if event and event.conversation_id == self.conversation_id else None
         await self.ws.send_json({"type": "status", "event": own, **state})
 
 
@@ -211,10 +278,22 @@ async def agent_stream(ws: WebSocket, token: str | None = None) -> None:
     follow a conversation it does not own (a queued one it is looking at, say)."""
     container, tokens, hub = _parts(ws)
     try:
+        if not origin_allowed(
+            ws.headers.get("origin"), ws.headers.get("host"), ws.app.state.allowed_origins
+        ):
+            raise PermissionDenied("this origin may not open the agent stream")
         if not token:
             raise AuthenticationFailed("this stream needs ?token=<agent token>")
-        agent = await agent_from_token(container.ctx, tokens, token)
-        mine = await conv.list_for_agent(container.ctx, agent, scope="mine", limit=1000)
+        claims = tokens.read_agent(token)
+        session = hub.open_session(claims.agent_id, claims.version)
+        try:
+            agent = await agent_from_token(container.ctx, tokens, token)
+            mine = await conversation_views.list_for_agent(
+                container.ctx, agent, scope="mine", limit=1000
+            )
+        except BaseException:
+            hub.close_session(session)
+            raise
     except DomainError as exc:
         await _refuse(ws, exc)
         return
@@ -234,11 +313,12 @@ async def agent_stream(ws: WebSocket, token: str | None = None) -> None:
                 return
             await _agent_command(ws, container, subscription, text or "")
 
-        await _pump(ws, subscription, handle)
+        await _pump(ws, subscription, handle, session)
     except WebSocketDisconnect:
         pass
     finally:
         hub.leave(subscription)
+        hub.close_session(session)
 
 
 async def _agent_command(
@@ -262,8 +342,7 @@ async def _agent_command(
     agent = subscription.agent
     assert agent is not None
     try:
-        conversation = await conv.get_conversation(container.ctx, conversation_id)
-        conv.check_can_see(agent, conversation)
+        await access.access_conversation(container.ctx, agent, conversation_id)
     except DomainError as exc:
         await ws.send_json({"type": "error", "error": {"code": exc.code, "message": exc.message}})
         return

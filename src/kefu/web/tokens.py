@@ -19,6 +19,12 @@ class CustomerClaims:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentClaims:
+    agent_id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class IssuedToken:
     token: str
     expires_at: datetime
@@ -35,17 +41,19 @@ class TokenService:
         claims = {"typ": "customer", "sub": customer_id, "cid": conversation_id, "exp": expires}
         return IssuedToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), expires)
 
-    def for_agent(self, agent_id: str, now: datetime) -> IssuedToken:
+    def for_agent(self, agent_id: str, now: datetime, version: int = 0) -> IssuedToken:
         expires = now + self._agent_ttl
-        claims = {"typ": "agent", "sub": agent_id, "exp": expires}
+        claims = {"typ": "agent", "sub": agent_id, "ver": version, "exp": expires}
         return IssuedToken(jwt.encode(claims, self._secret, algorithm=ALGORITHM), expires)
 
     def read_customer(self, token: str) -> CustomerClaims:
         claims = self._decode(token, "customer")
         return CustomerClaims(customer_id=str(claims["sub"]), conversation_id=str(claims["cid"]))
 
-    def read_agent(self, token: str) -> str:
-        return str(self._decode(token, "agent")["sub"])
+    def read_agent(self, token: str) -> AgentClaims:
+        claims = self._decode(token, "agent")
+        version = claims.get("ver", 0)
+        return AgentClaims(str(claims["sub"]), version if isinstance(version, int) else -1)
 
     def _decode(self, token: str, kind: str) -> dict[str, object]:
         try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kefu.adapters.bus import codec
 from kefu.domain.events import DomainEvent, MessageCreated
 from kefu.domain.message import Message
+from kefu.services import event_codec
 from kefu.web.schemas import MessageOut
+from kefu.web.schemas_public import PublicMessageOut
 
 
 def message_frame(message: Message) -> dict[str, Any]:
@@ -31,4 +32,14 @@ def message_event_frame(event: MessageCreated) -> dict[str, Any]:
 
 
 def event_frame(event: DomainEvent) -> dict[str, Any]:
-    return {"type": "event", **codec.to_dict(event)}
+    return {"type": "event", **event_codec.to_dict(event)}
+
+
+def public_message_frame(message: Message, author_name: str | None) -> dict[str, Any]:
+    out = PublicMessageOut.of(message, author_name)
+    return {"type": "message", "message": out.model_dump(mode="json")}
+
+
+def public_event_frame(event: MessageCreated, author_name: str | None) -> dict[str, Any]:
+    out = PublicMessageOut.of_event(event, author_name)
+    return {"type": "message", "message": out.model_dump(mode="json")}

@@ -18,7 +18,6 @@ import httpx
 import pytest
 
 from kefu.adapters.business import DEMO_NOW, DemoScenario, FakeFoodDelivery, HttpBusinessSystem
-from kefu.adapters.business.wire import to_json
 from kefu.domain.business import (
     BusinessError,
     BusinessSystem,
@@ -31,6 +30,7 @@ from kefu.domain.business import (
     PaymentState,
     RefundState,
 )
+from kefu.services.business_wire import to_json
 
 API_KEY = "contract-key"
 PREFIX = ["api", "v1"]

@@ -13,31 +13,31 @@ from collections.abc import Sequence
 
 import redis.asyncio as aioredis
 
-from kefu.adapters.bus import codec
 from kefu.adapters.bus.memory import InMemoryBus
 from kefu.domain.events import DomainEvent
 from kefu.domain.ids import new_id
+from kefu.services import event_codec
+from kefu.services.handlers import HandlerTable
 
 log = logging.getLogger(__name__)
 CHANNEL = "kefu:events"
 
 
 class RedisBus(InMemoryBus):
-    def __init__(self, url: str, *, channel: str = CHANNEL) -> None:
-        super().__init__()
+    def __init__(
+        self, url: str, *, channel: str = CHANNEL, handlers: HandlerTable | None = None
+    ) -> None:
+        super().__init__(handlers)
         self.instance_id = new_id()
         self._client: aioredis.Redis = aioredis.from_url(url)
         self._channel = channel
         self._listener: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
-        await super().publish(events)
-        if not events:
-            return
+    async def _forward(self, events: Sequence[DomainEvent]) -> None:
         async with self._client.pipeline(transaction=False) as pipe:
             for event in events:
-                pipe.publish(self._channel, codec.encode(event, origin=self.instance_id))
+                pipe.publish(self._channel, event_codec.encode(event, origin=self.instance_id))
             await pipe.execute()
 
     async def start(self) -> None:
@@ -50,6 +50,7 @@ class RedisBus(InMemoryBus):
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
+        await super().stop()
         await self._client.aclose()
 
     async def ping(self) -> bool:
@@ -67,7 +68,7 @@ class RedisBus(InMemoryBus):
                     async for message in pubsub.listen():
                         if message.get("type") != "message":
                             continue
-                        event, origin = codec.decode(message["data"])
+                        event, origin = event_codec.decode(message["data"])
                         if origin != self.instance_id:
                             await self.dispatch(event)
             except asyncio.CancelledError:

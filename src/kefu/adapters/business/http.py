@@ -16,7 +16,6 @@ from urllib.parse import quote
 import httpx
 
 from kefu import __version__
-from kefu.adapters.business.wire import from_json, list_from_json
 from kefu.domain.business import (
     BizCustomer,
     BusinessSystemUnavailable,
@@ -28,6 +27,7 @@ from kefu.domain.business import (
     PaymentStatus,
     Refund,
 )
+from kefu.services.business_wire import from_json, list_from_json
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]

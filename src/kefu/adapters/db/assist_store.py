@@ -17,34 +17,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db import tables_assist as ta
 from kefu.adapters.db.engine import writing
+from kefu.adapters.db.tables_bot import TURN_READINGS
 from kefu.assist.canned import CannedResponse
 from kefu.assist.card import HandoverCard
 from kefu.assist.replies import ReplyPair
 from kefu.assist.turns import BotTurn, turn_from_row
 from kefu.domain.ids import new_id
 from kefu.domain.message import Sender
-
-# The bot's per-turn memory belongs to kefu.bot; assist only reads it, so it names the
-# columns it needs here instead of importing (or declaring) the bot's table.
-_bot_turns = sa.table(
-    "bot_turns",
-    sa.column("conversation_id"),
-    sa.column("message_seq"),
-    sa.column("text"),
-    sa.column("language"),
-    sa.column("intent"),
-    sa.column("confidence"),
-    sa.column("is_oos"),
-    sa.column("category"),
-    sa.column("emotion_index"),
-    sa.column("emotion_category"),
-    sa.column("entities", sa.JSON),
-    sa.column("knowledge_id"),
-    sa.column("outcome"),
-    sa.column("reply_text"),
-    sa.column("created_at"),
-)
 
 
 def json_safe(value: Any) -> Any:
@@ -81,8 +62,8 @@ class SqlAssistStore:
             row = (
                 (
                     await conn.execute(
-                        sa.select(t.handover_cards.c.card, t.handover_cards.c.version).where(
-                            t.handover_cards.c.conversation_id == conversation_id
+                        sa.select(ta.handover_cards.c.card, ta.handover_cards.c.version).where(
+                            ta.handover_cards.c.conversation_id == conversation_id
                         )
                     )
                 )
@@ -100,7 +81,7 @@ class SqlAssistStore:
         try:
             async with writing(self._engine) as conn:
                 await conn.execute(
-                    t.handover_cards.insert().values(
+                    ta.handover_cards.insert().values(
                         conversation_id=card.conversation_id,
                         account_id=account_id,
                         version=card.version,
@@ -126,10 +107,10 @@ class SqlAssistStore:
         """Writes `card` only if the stored one is still `expected_version`."""
         async with writing(self._engine) as conn:
             result = await conn.execute(
-                t.handover_cards.update()
+                ta.handover_cards.update()
                 .where(
-                    t.handover_cards.c.conversation_id == card.conversation_id,
-                    t.handover_cards.c.version == expected_version,
+                    ta.handover_cards.c.conversation_id == card.conversation_id,
+                    ta.handover_cards.c.version == expected_version,
                 )
                 .values(version=card.version, card=card.to_json(), updated_at=card.updated_at)
             )
@@ -147,7 +128,7 @@ class SqlAssistStore:
         changes: Mapping[str, tuple[Any, Any]],
     ) -> None:
         await conn.execute(
-            t.handover_card_edits.insert().values(
+            ta.handover_card_edits.insert().values(
                 id=new_id(),
                 conversation_id=card.conversation_id,
                 version=card.version,
@@ -161,7 +142,7 @@ class SqlAssistStore:
         )
 
     async def card_edits(self, conversation_id: str) -> list[dict[str, Any]]:
-        e = t.handover_card_edits
+        e = ta.handover_card_edits
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(
@@ -177,9 +158,9 @@ class SqlAssistStore:
     async def bot_turns(self, conversation_id: str) -> list[BotTurn]:
         """The bot's memory of each customer message; empty before the bot has a table."""
         query = (
-            sa.select(_bot_turns)
-            .where(_bot_turns.c.conversation_id == conversation_id)
-            .order_by(_bot_turns.c.message_seq)
+            sa.select(TURN_READINGS)
+            .where(TURN_READINGS.c.conversation_id == conversation_id)
+            .order_by(TURN_READINGS.c.message_seq)
         )
         try:
             async with self._engine.connect() as conn:
@@ -277,7 +258,7 @@ class SqlAssistStore:
     # --- canned responses --------------------------------------------------------------
 
     async def list_canned(self, account_id: str) -> list[CannedResponse]:
-        r = t.canned_responses
+        r = ta.canned_responses
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(
@@ -287,7 +268,7 @@ class SqlAssistStore:
             return [_canned(row) for row in rows]
 
     async def get_canned(self, account_id: str, canned_id: str) -> CannedResponse | None:
-        r = t.canned_responses
+        r = ta.canned_responses
         async with self._engine.connect() as conn:
             row = (
                 (
@@ -305,7 +286,7 @@ class SqlAssistStore:
         try:
             async with writing(self._engine) as conn:
                 await conn.execute(
-                    t.canned_responses.insert().values(
+                    ta.canned_responses.insert().values(
                         id=canned.id,
                         account_id=canned.account_id,
                         shortcut=canned.shortcut,
@@ -322,7 +303,7 @@ class SqlAssistStore:
 
     async def update_canned(self, canned: CannedResponse) -> bool | None:
         """None when it does not exist, False when the new shortcut is taken."""
-        r = t.canned_responses
+        r = ta.canned_responses
         try:
             async with writing(self._engine) as conn:
                 result = await conn.execute(
@@ -340,7 +321,7 @@ class SqlAssistStore:
         return True if result.rowcount == 1 else None
 
     async def delete_canned(self, account_id: str, canned_id: str) -> bool:
-        r = t.canned_responses
+        r = ta.canned_responses
         async with writing(self._engine) as conn:
             result = await conn.execute(
                 r.delete().where(r.c.account_id == account_id, r.c.id == canned_id)
@@ -351,10 +332,10 @@ class SqlAssistStore:
 
     async def add_usage(self, values: Mapping[str, Any]) -> None:
         async with writing(self._engine) as conn:
-            await conn.execute(t.assist_usage.insert().values(**values))
+            await conn.execute(ta.assist_usage.insert().values(**values))
 
     async def usage(self, conversation_id: str) -> list[dict[str, Any]]:
-        u = t.assist_usage
+        u = ta.assist_usage
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(

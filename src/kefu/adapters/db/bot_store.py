@@ -1,40 +1,31 @@
-"""SQL storage of the bot: working memory, turns, rules, drafts and ratings."""
+"""SQL storage of the bot: working memory, turns, rules, drafts and ratings (the bot's
+`BotStore` and `DraftStore` ports; ratings stay until the quality feature takes them)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db import tables_bot as tb
 from kefu.adapters.db.engine import writing
+from kefu.bot.model import Draft
 from kefu.domain.errors import Conflict
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    id: str
-    conversation_id: str
-    message_seq: int
-    intent: str
-    text: str
-    payload: dict[str, Any] | None
-    status: str
-    created_at: datetime
-    decided_by: str | None = None
-    final_text: str | None = None
-
-
 def _draft(row: RowMapping) -> Draft:
     return Draft(
         id=row["id"],
+        account_id=row["account_id"],
         conversation_id=row["conversation_id"],
         message_seq=row["message_seq"],
         intent=row["intent"],
@@ -55,12 +46,41 @@ async def _upsert(conn: AsyncConnection, table: Table, key: str, **values: Any) 
         await conn.execute(table.insert().values({pk.name: key, **values}))
 
 
+def _dialect_insert(engine: AsyncEngine) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    return pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+
+
+class SqlTurnRecords:
+    """The bot's turn record and memory on a connection that is already in a transaction:
+    the unit of work that stores the bot's reply joins them (`kefu.bot.ports.BOT_TURNS`)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def record_turn(
+        self, row: dict[str, Any], state: dict[str, Any] | None, now: datetime
+    ) -> None:
+        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(tb.bot_turns).values(**row).on_conflict_do_nothing()
+        stored = await self.conn.execute(statement)
+        if stored.rowcount == 0:
+            log.warning("turn stored twice", extra={"conversation_id": row["conversation_id"]})
+        if state is not None:
+            values = {"state": state, "updated_at": now}
+            await self.conn.execute(
+                insert(tb.bot_states)
+                .values(conversation_id=row["conversation_id"], **values)
+                .on_conflict_do_update(index_elements=["conversation_id"], set_=values)
+            )
+
+
 class SqlBotStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
     async def load_state(self, conversation_id: str) -> dict[str, Any] | None:
-        s = t.bot_states.c
+        s = tb.bot_states.c
         async with self.engine.connect() as conn:
             query = select(s.state).where(s.conversation_id == conversation_id)
             found = (await conn.execute(query)).scalar_one_or_none()
@@ -69,27 +89,20 @@ class SqlBotStore:
     async def record_turn(
         self, row: dict[str, Any], state: dict[str, Any] | None, now: datetime
     ) -> None:
-        """Stores one turn and, with it, the bot's memory after the turn."""
+        """Stores one turn and, with it, the bot's memory after the turn: two statements in
+        one transaction (a turn stored twice, after a redelivered event, is kept once)."""
         async with writing(self.engine) as conn:
-            try:
-                async with conn.begin_nested():
-                    await conn.execute(t.bot_turns.insert().values(**row))
-            except IntegrityError:
-                log.warning("turn stored twice", extra={"conversation_id": row["conversation_id"]})
-            if state is not None:
-                await _upsert(
-                    conn, t.bot_states, row["conversation_id"], state=state, updated_at=now
-                )
+            await SqlTurnRecords(conn).record_turn(row, state, now)
 
     async def list_turns(self, conversation_id: str) -> list[dict[str, Any]]:
-        b = t.bot_turns.c
-        query = select(t.bot_turns).where(b.conversation_id == conversation_id)
+        b = tb.bot_turns.c
+        query = select(tb.bot_turns).where(b.conversation_id == conversation_id)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query.order_by(b.message_seq))).mappings().all()
         return [dict(r) for r in rows]
 
     async def get_rules(self, account_id: str) -> dict[str, Any] | None:
-        s = t.bot_settings.c
+        s = tb.bot_settings.c
         async with self.engine.connect() as conn:
             query = select(s.rules).where(s.account_id == account_id)
             found = (await conn.execute(query)).scalar_one_or_none()
@@ -100,14 +113,15 @@ class SqlBotStore:
     ) -> None:
         async with writing(self.engine) as conn:
             await _upsert(
-                conn, t.bot_settings, account_id, rules=rules, updated_by=by, updated_at=now
+                conn, tb.bot_settings, account_id, rules=rules, updated_by=by, updated_at=now
             )
 
     async def add_draft(self, draft: Draft) -> None:
         async with writing(self.engine) as conn:
             await conn.execute(
-                t.bot_drafts.insert().values(
+                tb.bot_drafts.insert().values(
                     id=draft.id,
+                    account_id=draft.account_id,
                     conversation_id=draft.conversation_id,
                     message_seq=draft.message_seq,
                     intent=draft.intent,
@@ -118,14 +132,21 @@ class SqlBotStore:
                 )
             )
 
-    async def list_drafts(self, status: str = "pending", limit: int = 100) -> list[Draft]:
-        d = t.bot_drafts.c
-        query = select(t.bot_drafts).where(d.status == status).order_by(d.created_at).limit(limit)
+    async def list_drafts(
+        self, account_id: str, status: str = "pending", limit: int = 100
+    ) -> list[Draft]:
+        d = tb.bot_drafts.c
+        query = (
+            select(tb.bot_drafts)
+            .where(d.account_id == account_id, d.status == status)
+            .order_by(d.created_at)
+            .limit(limit)
+        )
         async with self.engine.connect() as conn:
             return [_draft(r) for r in (await conn.execute(query)).mappings()]
 
     async def get_draft(self, draft_id: str) -> Draft | None:
-        query = select(t.bot_drafts).where(t.bot_drafts.c.id == draft_id)
+        query = select(tb.bot_drafts).where(tb.bot_drafts.c.id == draft_id)
         async with self.engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
         return _draft(row) if row else None
@@ -134,10 +155,10 @@ class SqlBotStore:
         self, draft_id: str, status: str, by: str, final_text: str | None, now: datetime
     ) -> bool:
         """Claims a pending draft; False when someone else decided it first."""
-        d = t.bot_drafts.c
+        d = tb.bot_drafts.c
         async with writing(self.engine) as conn:
             changed = await conn.execute(
-                update(t.bot_drafts)
+                update(tb.bot_drafts)
                 .where(d.id == draft_id, d.status == "pending")
                 .values(status=status, decided_by=by, final_text=final_text, decided_at=now)
             )
@@ -149,7 +170,7 @@ class SqlBotStore:
         try:
             async with writing(self.engine) as conn:
                 await conn.execute(
-                    t.ratings.insert().values(
+                    tb.ratings.insert().values(
                         conversation_id=conversation_id,
                         score=score,
                         comment=comment,
@@ -168,12 +189,12 @@ class SqlBotStore:
     async def unanswered(self, since: datetime, limit: int = 1000) -> list[dict[str, Any]]:
         """Customer messages in conversations with the bot that have no turn: the bot was
         stopped between storing the message and answering it."""
-        m, c, b = t.messages.c, t.conversations.c, t.bot_turns.c
+        m, c, b = t.messages.c, t.conversations.c, tb.bot_turns.c
         query = (
             select(t.messages)
             .join(t.conversations, c.id == m.conversation_id)
             .outerjoin(
-                t.bot_turns, (b.conversation_id == m.conversation_id) & (b.message_seq == m.seq)
+                tb.bot_turns, (b.conversation_id == m.conversation_id) & (b.message_seq == m.seq)
             )
             .where(
                 c.status == "bot",

@@ -52,16 +52,54 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # The driver's own transaction handling emits BEGIN only before INSERT/UPDATE/DELETE, so
+    # a unit of work whose first write sits in a SAVEPOINT would commit it on RELEASE, alone.
+    # SQLAlchemy begins every transaction itself instead (`_sqlite_begin`).
+    dbapi_connection.isolation_level = None
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+_WRITES = "kefu_writes"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A write transaction takes the write lock when it begins. A deferred one that reads
+    # first cannot take it later if another process (`kefu users create` beside a running
+    # server) committed after its read: SQLite then fails the write at once with "database
+    # is locked", without waiting for `busy_timeout`. Taken up front, it waits its turn.
+    writes = conn.get_execution_options().get(_WRITES, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def writer(engine: AsyncEngine) -> AsyncEngine:
+    """The engine that write transactions use: on SQLite they begin IMMEDIATE."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_WRITES: True})
+
+
+def create_engine(
+    url: str, *, pool_size: int = 20, max_overflow: int = 10, pool_timeout_s: float = 30.0
+) -> AsyncEngine:
+    """On PostgreSQL, `pool_size` connections stay open and `max_overflow` more are opened
+    at peaks (`KEFU_DB_POOL_SIZE`, `KEFU_DB_POOL_OVERFLOW`): every instance may hold their
+    sum, so keep instances × sum under the server's `max_connections` (100 by default)."""
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
+    # No pre-ping: it is one more round trip on every checkout, taken while holding the
+    # connection, and under load every round trip waits a turn of the event loop. A
+    # connection the server dropped fails its first statement instead, and SQLAlchemy then
+    # replaces every connection of the pool that is older; `pool_recycle` retires idle ones
+    # before proxies or firewalls silently cut them.
     return create_async_engine(
-        target, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        target,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout_s,
+        pool_recycle=1800,
     )
 
 
@@ -87,5 +125,5 @@ async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     async with contextlib.AsyncExitStack() as stack:
         if lock is not None:
             await stack.enter_async_context(lock)
-        conn = await stack.enter_async_context(engine.begin())
+        conn = await stack.enter_async_context(writer(engine).begin())
         yield conn

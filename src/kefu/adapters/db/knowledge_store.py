@@ -14,21 +14,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from kefu.adapters.db import tables as t
+from kefu.adapters.db import tables_knowledge as tk
 from kefu.adapters.db.engine import writing
 from kefu.domain.errors import Conflict
 from kefu.domain.ids import new_id
 from kefu.knowledge.history import Action, Version, diff
 from kefu.knowledge.model import parse_entry
-from kefu.knowledge.ports import (
-    Change,
-    JourneyRecord,
-    StoredEntry,
-    SuggestionRecord,
-    VariantCounts,
-)
+from kefu.knowledge.ports import Change, JourneyRecord, StoredEntry, SuggestionRecord, VariantCounts
 
-_E, _V = t.knowledge_entries, t.knowledge_versions
+_E, _V = tk.knowledge_entries, tk.knowledge_versions
 
 
 def _stored(row: Any) -> StoredEntry:
@@ -182,7 +176,7 @@ class SqlKnowledgeStore:
         return row is not None
 
 
-_J = t.journey_events
+_J = tk.journey_events
 
 
 class SqlJourneyLog:
@@ -218,7 +212,7 @@ class SqlJourneyLog:
             ]
 
 
-_S = t.suggestion_events
+_S = tk.suggestion_events
 
 
 def _suggestion(row: Any) -> SuggestionRecord:
@@ -233,6 +227,32 @@ def _suggestion(row: Any) -> SuggestionRecord:
     )
 
 
+class SqlSuggestionRecords:
+    """Suggestion records on a connection already in a transaction: the unit of work of the
+    message that shows the suggestions joins them (`kefu.knowledge.ports.SUGGESTION_RECORDS`)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add_many(self, account_id: str, records: Sequence[SuggestionRecord]) -> None:
+        if records:
+            await self.conn.execute(_S.insert(), [_record_row(account_id, r) for r in records])
+
+
+def _record_row(account_id: str, r: SuggestionRecord) -> dict[str, object]:
+    return {
+        "id": new_id(),
+        "account_id": account_id,
+        "conversation_id": r.conversation_id,
+        "kind": r.kind,
+        "variant": r.variant,
+        "suggestion_id": r.suggestion_id,
+        "knowledge_id": r.knowledge_id,
+        "position": r.position,
+        "created_at": r.created_at,
+    }
+
+
 class SqlSuggestionLog:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -241,23 +261,7 @@ class SqlSuggestionLog:
         if not records:
             return
         async with writing(self._engine) as conn:
-            await conn.execute(
-                _S.insert(),
-                [
-                    {
-                        "id": new_id(),
-                        "account_id": account_id,
-                        "conversation_id": r.conversation_id,
-                        "kind": r.kind,
-                        "variant": r.variant,
-                        "suggestion_id": r.suggestion_id,
-                        "knowledge_id": r.knowledge_id,
-                        "position": r.position,
-                        "created_at": r.created_at,
-                    }
-                    for r in records
-                ],
-            )
+            await SqlSuggestionRecords(conn).add_many(account_id, records)
 
     async def last_shown(self, conversation_id: str, suggestion_id: str) -> SuggestionRecord | None:
         async with self._engine.connect() as conn:

@@ -11,9 +11,10 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.adapters.db import tables as t
+from kefu.adapters.db import tables_ops as tops
 from kefu.adapters.db.engine import writing
+from kefu.ops.board_state import AgentSeed, Seed
 from kefu.ops.packs import KnowledgePack, pack_from_dict
-from kefu.ops.projections import AgentSeed, Seed
 
 OPEN_STATUSES = ("bot", "queued", "assigned")
 
@@ -98,23 +99,23 @@ class SqlOpsStore:
     async def add_pack(self, account_id: str, pack: KnowledgePack) -> None:
         async with writing(self.engine) as conn:
             await conn.execute(
-                t.ops_knowledge_packs.insert().values(_pack_values(pack, account_id))
+                tops.ops_knowledge_packs.insert().values(_pack_values(pack, account_id))
             )
 
     async def save_pack(self, account_id: str, pack: KnowledgePack) -> None:
-        p = t.ops_knowledge_packs.c
+        p = tops.ops_knowledge_packs.c
         values = _pack_values(pack, account_id)
         del values["id"], values["account_id"]
         async with writing(self.engine) as conn:
             await conn.execute(
-                update(t.ops_knowledge_packs)
+                update(tops.ops_knowledge_packs)
                 .where(p.id == pack.id, p.account_id == account_id)
                 .values(**values)
             )
 
     async def get_pack(self, account_id: str, pack_id: str) -> KnowledgePack | None:
-        p = t.ops_knowledge_packs.c
-        query = select(t.ops_knowledge_packs).where(p.id == pack_id, p.account_id == account_id)
+        p = tops.ops_knowledge_packs.c
+        query = select(tops.ops_knowledge_packs).where(p.id == pack_id, p.account_id == account_id)
         async with self.engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
         return None if row is None else _pack(row)
@@ -122,8 +123,8 @@ class SqlOpsStore:
     async def list_packs(
         self, account_id: str, *, status: str | None = None, limit: int = 100
     ) -> list[KnowledgePack]:
-        p = t.ops_knowledge_packs.c
-        query = select(t.ops_knowledge_packs).where(p.account_id == account_id)
+        p = tops.ops_knowledge_packs.c
+        query = select(tops.ops_knowledge_packs).where(p.account_id == account_id)
         if status is not None:
             query = query.where(p.status == status)
         query = query.order_by(p.created_at.desc(), p.id).limit(limit)
@@ -134,7 +135,7 @@ class SqlOpsStore:
     # ---- settings ---------------------------------------------------------------------------
 
     async def load_settings(self, account_id: str) -> dict[str, Any] | None:
-        s = t.ops_settings.c
+        s = tops.ops_settings.c
         async with self.engine.connect() as conn:
             found = (
                 await conn.execute(select(s.config).where(s.account_id == account_id))
@@ -142,16 +143,16 @@ class SqlOpsStore:
         return dict(found) if found else None
 
     async def save_settings(self, account_id: str, config: dict[str, Any], now: datetime) -> None:
-        s = t.ops_settings.c
+        s = tops.ops_settings.c
         async with writing(self.engine) as conn:
             changed = await conn.execute(
-                update(t.ops_settings)
+                update(tops.ops_settings)
                 .where(s.account_id == account_id)
                 .values(config=config, updated_at=now)
             )
             if changed.rowcount == 0:
                 await conn.execute(
-                    t.ops_settings.insert().values(
+                    tops.ops_settings.insert().values(
                         account_id=account_id, config=config, updated_at=now
                     )
                 )

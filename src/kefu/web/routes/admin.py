@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from kefu.services import queues
+from kefu.privacy.policy import shown_phone
+from kefu.routing import queues
 from kefu.web.deps import CtxDep, SupervisorDep
+from kefu.web.routes.privacy import audit
 from kefu.web.schemas import CallbackOut, QueueSettingsIn, QueueSettingsOut
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -22,11 +24,12 @@ async def list_queues(supervisor: SupervisorDep, ctx: CtxDep) -> list[QueueSetti
 
 @router.put("/queues/{name}", response_model=QueueSettingsOut)
 async def put_queue(
-    name: str, body: QueueSettingsIn, supervisor: SupervisorDep, ctx: CtxDep
+    name: str, body: QueueSettingsIn, supervisor: SupervisorDep, ctx: CtxDep, request: Request
 ) -> QueueSettingsOut:
     """Skills, strategy, overflow rules and business hours of a queue; takes effect at once."""
     data: dict[str, Any] = body.model_dump(mode="json", exclude_none=True)
     await queues.put_config(ctx, name, data, supervisor.account_id)
+    await audit(request, supervisor, "queue.updated", name, data)
     return QueueSettingsOut(name=name, **data)
 
 
@@ -36,13 +39,19 @@ async def callbacks(
     ctx: CtxDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CallbackOut]:
+    """Booked callbacks. The number shows in full only to whoever calls back: the agent the
+    callback's conversation is assigned to; everyone else sees it masked."""
     async with ctx.uow() as uow:
         found = await uow.callbacks.list(supervisor.account_id, limit)
+        callers = {}
+        for c in found:
+            conversation = await uow.conversations.get(c.conversation_id)
+            callers[c.id] = conversation.assignee_id if conversation else None
     return [
         CallbackOut(
             callback_id=c.id,
             conversation_id=c.conversation_id,
-            phone=c.phone,
+            phone=shown_phone(c.phone, calling_back=callers[c.id] == supervisor.id) or "",
             preferred_time=c.preferred_time,
             created_at=c.created_at,
         )

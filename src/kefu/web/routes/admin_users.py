@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from pydantic import Field
 
-from kefu.adapters.db.account_settings import AccountSettingsStore
 from kefu.domain.agent import Agent, Role
 from kefu.services import agents as agent_service
 from kefu.services import team
-from kefu.web.deps import ContainerDep, CtxDep, SupervisorDep
+from kefu.services.passwords import MIN_PASSWORD_LENGTH
+from kefu.web.deps import CtxDep, SupervisorDep
+from kefu.web.routes.privacy import audit, privacy_of
 from kefu.web.schemas import AgentOut, RequestBody
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -20,7 +21,6 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 RoleName = Literal["agent", "supervisor", "admin"]
 Language = Literal["zh", "en"]
 ZH: Language = "zh"
-RETENTION_KEY = "retention"
 
 
 class UserOut(AgentOut):
@@ -37,7 +37,7 @@ class UserOut(AgentOut):
 class UserIn(RequestBody):
     email: str = Field(max_length=254)
     name: str = Field(min_length=1, max_length=200)
-    password: str = Field(max_length=200)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200)
     role: RoleName = "agent"
     skills: list[str] = Field(default_factory=list, max_length=50)
     languages: list[Language] = Field(default_factory=lambda: [ZH], max_length=2)
@@ -51,7 +51,7 @@ class UserPatch(RequestBody):
     languages: list[Language] | None = Field(default=None, max_length=2)
     max_concurrent: int | None = Field(default=None, ge=1, le=50)
     active: bool | None = None
-    password: str | None = Field(default=None, max_length=200)
+    password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=200)
 
 
 class RetentionSettings(RequestBody):
@@ -76,7 +76,9 @@ async def list_users(supervisor: SupervisorDep, ctx: CtxDep) -> list[UserOut]:
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-async def create_user(body: UserIn, supervisor: SupervisorDep, ctx: CtxDep) -> UserOut:
+async def create_user(
+    body: UserIn, supervisor: SupervisorDep, ctx: CtxDep, request: Request
+) -> UserOut:
     team.require_admin(supervisor)
     new = agent_service.NewAgent(
         email=body.email,
@@ -88,12 +90,14 @@ async def create_user(body: UserIn, supervisor: SupervisorDep, ctx: CtxDep) -> U
         max_concurrent=body.max_concurrent,
         account_id=supervisor.account_id,
     )
-    return UserOut.of(await agent_service.create_agent(ctx, new))
+    created = await agent_service.create_agent(ctx, new)
+    await audit(request, supervisor, "user.created", created.id, {"role": body.role})
+    return UserOut.of(created)
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
 async def update_user(
-    user_id: str, body: UserPatch, supervisor: SupervisorDep, ctx: CtxDep
+    user_id: str, body: UserPatch, supervisor: SupervisorDep, ctx: CtxDep, request: Request
 ) -> UserOut:
     changes = team.AgentChanges(
         name=body.name,
@@ -104,27 +108,22 @@ async def update_user(
         active=body.active,
         password=body.password,
     )
-    return UserOut.of(await team.update_agent(ctx, supervisor, user_id, changes))
+    updated = await team.update_agent(ctx, supervisor, user_id, changes)
+    fields = sorted(k for k, v in body.model_dump(exclude_unset=True).items() if k != "password")
+    detail = {"fields": fields, "password_changed": body.password is not None}
+    await audit(request, supervisor, "user.updated", user_id, detail)
+    return UserOut.of(updated)
 
 
 @router.get("/settings/retention", response_model=RetentionOut)
-async def get_retention(supervisor: SupervisorDep, container: ContainerDep) -> RetentionOut:
-    stored = await AccountSettingsStore(container.engine).get(supervisor.account_id, RETENTION_KEY)
-    return RetentionOut.model_validate(stored or {})
+async def get_retention(supervisor: SupervisorDep, request: Request) -> RetentionOut:
+    return RetentionOut.model_validate(await privacy_of(request).retention(supervisor))
 
 
 @router.put("/settings/retention", response_model=RetentionOut)
 async def put_retention(
-    body: RetentionSettings, supervisor: SupervisorDep, container: ContainerDep
+    body: RetentionSettings, supervisor: SupervisorDep, request: Request
 ) -> RetentionOut:
-    team.require_admin(supervisor)
-    now = container.ctx.clock()
-    value = {
-        **body.model_dump(mode="json"),
-        "updated_at": now.isoformat(),
-        "updated_by": supervisor.id,
-    }
-    await AccountSettingsStore(container.engine).put(
-        supervisor.account_id, RETENTION_KEY, value, by=supervisor.id, now=now
-    )
+    value = await privacy_of(request).set_retention(supervisor, body.model_dump(mode="json"))
+    await audit(request, supervisor, "retention.updated", supervisor.account_id, body.model_dump())
     return RetentionOut.model_validate(value)

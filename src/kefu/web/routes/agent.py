@@ -6,11 +6,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from kefu.adapters.business import wire
+from kefu.domain.errors import AuthenticationFailed
+from kefu.privacy.policy import shown_profile
+from kefu.services import access, business_wire, conversation_views, handling
 from kefu.services import agents as agent_service
 from kefu.services import conversations as conv
 from kefu.services.customers import customer_context
 from kefu.web.deps import AgentDep, ContainerDep, CtxDep, TokensDep
+from kefu.web.limits_config import GuardDep
 from kefu.web.schemas import (
     MAX_SEQ,
     AgentMessageIn,
@@ -32,9 +35,21 @@ router = APIRouter(prefix="/api/v1/agent", tags=["agent"])
 
 
 @router.post("/login", response_model=LoginOut)
-async def login(body: LoginIn, ctx: CtxDep, tokens: TokensDep) -> LoginOut:
-    agent = await agent_service.authenticate(ctx, body.email, body.password)
-    issued = tokens.for_agent(agent.id, ctx.clock())
+async def login(body: LoginIn, ctx: CtxDep, tokens: TokensDep, guard: GuardDep) -> LoginOut:
+    """Too many wrong passwords for one account or from one address: 429 with Retry-After."""
+    limiter, limits = guard.limiter, guard.limits
+    account = body.email.strip().lower()
+    wait = "too many failed log-ins; wait and try again"
+    await limiter.check(limits.login_account, account, wait)
+    await limiter.check(limits.login_address, guard.address, wait)
+    try:
+        agent = await agent_service.authenticate(ctx, body.email, body.password)
+    except AuthenticationFailed:
+        await limiter.count(limits.login_account, account)
+        await limiter.count(limits.login_address, guard.address)
+        raise
+    await limiter.reset(limits.login_account, account)
+    issued = tokens.for_agent(agent.id, ctx.clock(), agent.token_version)
     return LoginOut(token=issued.token, expires_at=issued.expires_at, agent=AgentOut.of(agent))
 
 
@@ -57,7 +72,7 @@ async def team(agent: AgentDep, ctx: CtxDep) -> list[AgentOut]:
 @router.get("/queues", response_model=QueuesOut)
 async def queues(agent: AgentDep, ctx: CtxDep) -> QueuesOut:
     """Queues this agent may see, with how many conversations wait in each."""
-    return QueuesOut(queues=await conv.queue_counts(ctx, agent))
+    return QueuesOut(queues=await conversation_views.queue_counts(ctx, agent))
 
 
 @router.get("/conversations", response_model=ConversationsOut)
@@ -67,15 +82,16 @@ async def my_conversations(
     scope: Annotated[Literal["mine", "queued", "open"], Query()] = "mine",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ConversationsOut:
-    found = await conv.list_for_agent(ctx, agent, scope=scope, limit=limit)
-    return ConversationsOut(conversations=[ConversationOut.of(c) for c in found])
+    found = await conversation_views.list_for_agent(ctx, agent, scope=scope, limit=limit)
+    names = await conversation_views.customer_names(ctx, found, viewer=agent)
+    return ConversationsOut(
+        conversations=[ConversationOut.of(c, customer_name=names[c.id]) for c in found]
+    )
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 async def conversation(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
-    c = await conv.get_conversation(ctx, conversation_id)
-    conv.check_can_see(agent, c)
-    return ConversationOut.of(c)
+    return ConversationOut.of(await access.access_conversation(ctx, agent, conversation_id))
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagesOut)
@@ -87,7 +103,7 @@ async def messages(
     limit: Annotated[int, Query(ge=1, le=500)] = 500,
 ) -> MessagesOut:
     """The transcript including internal notes."""
-    conv.check_can_see(agent, await conv.get_conversation(ctx, conversation_id))
+    await access.access_conversation(ctx, agent, conversation_id)
     found = await conv.list_messages(
         ctx, conversation_id, after=after, limit=limit, include_internal=True
     )
@@ -96,7 +112,7 @@ async def messages(
 
 @router.post("/conversations/{conversation_id}/take", response_model=ConversationOut)
 async def take(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
-    return ConversationOut.of(await conv.take(ctx, agent, conversation_id))
+    return ConversationOut.of(await handling.take(ctx, agent, conversation_id))
 
 
 @router.post(
@@ -118,7 +134,7 @@ async def reply(
 async def transfer(
     conversation_id: str, body: TransferIn, agent: AgentDep, ctx: CtxDep
 ) -> ConversationOut:
-    c = await conv.transfer(
+    c = await handling.transfer(
         ctx,
         agent,
         conversation_id,
@@ -132,7 +148,7 @@ async def transfer(
 
 @router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut)
 async def resolve(conversation_id: str, agent: AgentDep, ctx: CtxDep) -> ConversationOut:
-    return ConversationOut.of(await conv.resolve(ctx, conversation_id, by=agent))
+    return ConversationOut.of(await handling.resolve(ctx, conversation_id, by=agent))
 
 
 @router.get("/conversations/{conversation_id}/customer", response_model=CustomerContextOut)
@@ -142,8 +158,11 @@ async def customer(
     """Who the customer is and their recent orders from the business system."""
     found = await customer_context(container.ctx, container.business, agent, conversation_id)
     return CustomerContextOut(
-        customer=CustomerOut.of(found.customer),
-        business_profile=wire.to_json(found.business_profile) if found.business_profile else None,
-        orders=[wire.to_json(order) for order in found.orders],
+        customer=CustomerOut.of(found.customer, handling=found.handling),
+        business_profile=shown_profile(
+            business_wire.to_json(found.business_profile) if found.business_profile else None,
+            handling=found.handling,
+        ),
+        orders=[business_wire.to_json(order) for order in found.orders],
         business_error=found.business_error,
     )

@@ -9,11 +9,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import Field
 
-from kefu.adapters.business import wire
 from kefu.assist.cards import CardService
 from kefu.assist.package import handover_package
 from kefu.assist.service import AssistService
-from kefu.domain.errors import InvalidInput
+from kefu.bootstrap import Container
+from kefu.services import business_wire
 from kefu.web.deps import AgentDep, ContainerDep
 from kefu.web.schemas import MAX_SEQ, RequestBody
 
@@ -21,17 +21,13 @@ router = APIRouter(prefix="/api/v1/agent", tags=["agent assist"])
 
 
 def _cards(request: Request) -> CardService:
-    cards: CardService | None = getattr(request.app.state.container, "cards", None)
-    if cards is None:
-        raise InvalidInput("agent assist is not enabled on this server")
-    return cards
+    container: Container = request.app.state.container
+    return container.cards
 
 
 def _assist(request: Request) -> AssistService:
-    assist: AssistService | None = getattr(request.app.state.container, "assist", None)
-    if assist is None:
-        raise InvalidInput("agent assist is not enabled on this server")
-    return assist
+    container: Container = request.app.state.container
+    return container.assist
 
 
 class CardEditIn(RequestBody):
@@ -72,7 +68,7 @@ async def handover(
     """The hand-over package: card, transcript, customer, orders, what the bot understood,
     answered and failed, the emotion trajectory and a summary."""
     return await handover_package(
-        _cards(request), container.business, agent, conversation_id, to_json=wire.to_json
+        _cards(request), container.business, agent, conversation_id, to_json=business_wire.to_json
     )
 
 

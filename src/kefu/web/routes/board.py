@@ -12,33 +12,26 @@ from fastapi import APIRouter, Body, Query, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from starlette.websockets import WebSocketState
 
+from kefu.bootstrap import Container
 from kefu.domain.errors import (
     AuthenticationFailed,
     DomainError,
-    InvalidInput,
-    NotFound,
     PermissionDenied,
 )
 from kefu.ops.service import LiveOps
 from kefu.web.deps import ContainerDep, SupervisorDep, agent_from_token
 from kefu.web.errors import status_for
+from kefu.web.streams import until_revoked
 
 router = APIRouter(prefix="/api/v1/ops", tags=["live operations"])
 pages = APIRouter(include_in_schema=False)
 
 BOARD_ASSETS = Path(__file__).resolve().parent.parent / "static" / "board"
-ASSET_TYPES = {
-    "board.js": "text/javascript; charset=utf-8",
-    "board.css": "text/css; charset=utf-8",
-}
 CLOSE_CODES = {401: 4401, 403: 4403}
 
 
-def _ops(container: Any) -> LiveOps:
-    ops: LiveOps | None = getattr(container, "ops", None)
-    if ops is None:
-        raise InvalidInput("live operations are not running on this instance")
-    return ops
+def _ops(container: Container) -> LiveOps:
+    return container.ops
 
 
 @router.get("/board")
@@ -91,13 +84,19 @@ async def put_settings(
 @router.websocket("/stream")
 async def stream(ws: WebSocket, token: str | None = None) -> None:
     """The board, pushed once a second; `{"type": "board", "board": {...}}` frames."""
-    container = ws.app.state.container
+    container, hub = ws.app.state.container, ws.app.state.hub
     try:
         if not token:
             raise AuthenticationFailed("this stream needs ?token=<agent token>")
-        agent = await agent_from_token(container.ctx, ws.app.state.tokens, token)
-        if not agent.sees_everything:
-            raise PermissionDenied("the live board is for supervisors and admins")
+        claims = ws.app.state.tokens.read_agent(token)
+        session = hub.open_session(claims.agent_id, claims.version)
+        try:
+            agent = await agent_from_token(container.ctx, ws.app.state.tokens, token)
+            if not agent.sees_everything:
+                raise PermissionDenied("the live board is for supervisors and admins")
+        except BaseException:
+            hub.close_session(session)
+            raise
         ops = _ops(container)
     except DomainError as exc:
         await ws.accept()
@@ -117,10 +116,12 @@ async def stream(ws: WebSocket, token: str | None = None) -> None:
             await ws.receive_text()
 
     tasks = [asyncio.create_task(send()), asyncio.create_task(receive())]
+    tasks.append(asyncio.create_task(until_revoked(ws, session)))
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
         ops.unwatch(queue)
+        hub.close_session(session)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -138,14 +139,4 @@ async def board_page() -> FileResponse:
         BOARD_ASSETS / "index.html",
         media_type="text/html; charset=utf-8",
         headers={"Cache-Control": "no-cache"},
-    )
-
-
-@pages.get("/board/{asset}")
-async def board_asset(asset: str) -> FileResponse:
-    media_type = ASSET_TYPES.get(asset)
-    if media_type is None:
-        raise NotFound(f"no board asset {asset}")
-    return FileResponse(
-        BOARD_ASSETS / asset, media_type=media_type, headers={"Cache-Control": "no-cache"}
     )

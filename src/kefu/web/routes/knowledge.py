@@ -27,20 +27,14 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "yaml": "application/yaml; charset=ut
 
 
 async def knowledge_service(container: ContainerDep) -> KnowledgeService:
-    if container.knowledge is None:
-        raise NotFound("this instance runs without a knowledge base")
     return container.knowledge
 
 
 async def menu_service(container: ContainerDep) -> MenuService:
-    if container.menus is None:
-        raise NotFound("this instance runs without a knowledge base")
     return container.menus
 
 
 async def suggestion_service(container: ContainerDep) -> SuggestionService:
-    if container.suggestions is None:
-        raise NotFound("this instance runs without suggestions")
     return container.suggestions
 
 

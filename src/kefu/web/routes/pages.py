@@ -45,6 +45,12 @@ async def admin() -> FileResponse:
     return _page("admin/index.html")
 
 
+@router.get("/learning")
+async def learning() -> FileResponse:
+    """The review queue of what the bot learns (supervisors and admins)."""
+    return _page("learning/index.html")
+
+
 @router.get("/widget.js")
 async def widget() -> FileResponse:
     """`<script src="https://kefu.example/widget.js" data-lang="zh"></script>` on any site adds

@@ -1,5 +1,6 @@
 // kefu chat widget: <script src="https://kefu.example/widget.js" async
 //   data-lang="zh|en" data-entry="order_page" data-name="…" data-uid="…"
+//   data-uid-signature="<hex HMAC-SHA256 of data-uid, computed by the site's server>"
 //   data-position="right|left" data-color="#1769e0"></script>
 // adds a floating button that opens /chat in an iframe. Plain script (no module), so it
 // works on any page; it touches nothing of the host page besides its own two elements.
@@ -19,6 +20,7 @@
   if (data.entry) query.set("entry", data.entry);
   if (data.name) query.set("name", data.name);
   if (data.uid) query.set("uid", data.uid);
+  if (data.uidSignature) query.set("uid_signature", data.uidSignature);
 
   var button = document.createElement("button");
   button.type = "button";

@@ -1,7 +1,7 @@
 // The team's log-in, shared by the workspace and the admin pages (one token for both).
 import { api, ApiError } from "./api.js";
-import { $ } from "./dom.js";
-import { t } from "./i18n.js";
+import { $, h } from "./dom.js";
+import { applyI18n, t } from "./i18n.js";
 
 export const TOKEN_KEY = "kefu.agent.token";
 
@@ -28,11 +28,55 @@ export async function currentAgent() {
   }
 }
 
-/** Shows the log-in form (#login, #login-form, #login-error) until a log-in succeeds. */
-export function askToLogIn() {
-  const section = $("#login");
-  const form = $("#login-form");
-  const error = $("#login-error");
+/** A text of the form, translated now and again whenever the language changes. */
+function text(tag, key, props = {}) {
+  return h(tag, { ...props, "data-i18n": key }, t(key));
+}
+
+/**
+ * The log-in form every team page shares (#login, #login-form, #login-error), built once
+ * here rather than repeated in each page's HTML (the CSP allows no inline script, so pages
+ * cannot template it). It goes right after the page's `<header id="nav">` when that is a
+ * child of the body, else before its `<main>`; hidden until `askToLogIn` shows it.
+ * `title` is the i18n key of its heading (the wall-board asks for a supervisor).
+ */
+export function loginForm({ title = "agent.login.title" } = {}) {
+  let section = $("#login");
+  if (!section) {
+    section = h(
+      "section",
+      { id: "login", class: "login hidden" },
+      h(
+        "form",
+        { id: "login-form", class: "panel login__form" },
+        text("h1", title),
+        text("label", "agent.login.email", { for: "login-email" }),
+        h("input", {
+          id: "login-email", name: "email", type: "email", autocomplete: "username", required: true,
+        }),
+        text("label", "agent.login.password", { for: "login-password" }),
+        h("input", {
+          id: "login-password",
+          name: "password",
+          type: "password",
+          autocomplete: "current-password",
+          required: true,
+        }),
+        h("p", { class: "error", id: "login-error", role: "alert" }),
+        text("button", "agent.login.submit", { type: "submit", class: "primary" }),
+      ),
+    );
+    const nav = $("body > #nav");
+    if (nav) nav.after(section);
+    else document.body.insertBefore(section, $("body > main"));
+    window.addEventListener("kefu:lang", () => applyI18n(section));
+  }
+  return { section, form: $("#login-form"), error: $("#login-error") };
+}
+
+/** Shows the log-in form until a log-in succeeds. */
+export function askToLogIn(options) {
+  const { section, form, error } = loginForm(options);
   section.classList.remove("hidden");
   return new Promise((resolve) => {
     const submit = async (event) => {
@@ -56,8 +100,8 @@ export function askToLogIn() {
   });
 }
 
-export async function logIn() {
-  return (await currentAgent()) || (await askToLogIn());
+export async function logIn(options) {
+  return (await currentAgent()) || (await askToLogIn(options));
 }
 
 /** API calls on behalf of the logged-in member; a stale token sends them back to log in. */

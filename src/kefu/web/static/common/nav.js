@@ -6,6 +6,10 @@ const LINKS = [
   ["agent", "/agent", "nav.agent"],
   ["admin", "/admin", "nav.admin"],
   ["board", "/board", "nav.board"],
+  ["planning", "/planning", "nav.planning"],
+  ["insight", "/insight", "nav.insight"],
+  ["quality", "/quality", "nav.quality"],
+  ["learning", "/learning", "nav.learning"],
   ["chat", "/chat", "nav.chat"],
 ];
 

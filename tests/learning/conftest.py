@@ -1,0 +1,58 @@
+"""Factories for the learning loop's unit tests: fakes only, no database, no models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kefu.domain.agent import Agent, Role
+from kefu.knowledge.demo import demo_entries
+from kefu.learning.actions import Learning
+from kefu.learning.encoders import HashingEncoder
+from kefu.learning.fakes import MemoryKnowledge, MemoryLearningStore
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+def person(role: Role = Role.SUPERVISOR, name: str = "lead") -> Agent:
+    return Agent(
+        id=f"a-{name}",
+        account_id="default",
+        email=f"{name}@kefu.local",
+        name=name,
+        role=role,
+        password_hash="x",
+        created_at=NOW,
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def knowledge() -> MemoryKnowledge:
+    return MemoryKnowledge(demo_entries())
+
+
+@pytest.fixture
+def store() -> MemoryLearningStore:
+    return MemoryLearningStore()
+
+
+@pytest.fixture
+def learning(store: MemoryLearningStore, knowledge: MemoryKnowledge, clock: Clock) -> Learning:
+    return Learning(store, knowledge, HashingEncoder(), clock)
