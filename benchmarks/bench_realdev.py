@@ -52,21 +52,6 @@ DATASET = (
     / "pairs.csv"
 )
 
-#: The task flows of the demo bot that a label may name (`flow:<name>`).
-FLOW_NAMES = frozenset(
-    {
-        "order_status",
-        "rider_contact",
-        "cancel_order",
-        "refund",
-        "change_address",
-        "change_phone",
-        "coupon",
-        "payment_failed",
-        "invoice",
-    }
-)
-#: Labels that are not "answer with an entry / run a flow".
 #: Decisions that commit the bot to something: a wrong one is a wrong answer.
 ANSWERING = frozenset({"answer", "flow"})
 #: The bot's social replies: a greeting, "you're welcome", "I'm here, what can I do?" (to

@@ -58,12 +58,11 @@ class Prepared:
         out: list[BotTurn] = []
         for case in cases:
             text = case.text
-            rest = cues.strip_greeting(text)
-            greeted = cues.has_greeting(text) and bool(rest) and not cues.is_filler(rest)
-            analysis = nlu.analyse(rest if greeted else text, top_k=0)
-            greeted = greeted or (analysis.greeting and bool(rest) and rest != text)
+            split = cues.opening(text)
+            analysis = nlu.analyse(split.query, top_k=0)
+            split = split.read_as_greeting(analysis.greeting)
+            greeted, query = split.greeted, split.query
             language = analysis.language if analysis.language in ("zh", "en") else case.language
-            query = rest if greeted else text
             found = knowledge.match(query, language=language, customer_tags=_TAGS, top_k=3)
             said = plain(query)
             hits: tuple[Hit, ...] = tuple(
@@ -72,7 +71,7 @@ class Prepared:
             )
             out.append(
                 BotTurn(
-                    text=rest if greeted else text,
+                    text=query,
                     language="en" if language == "en" else "zh",
                     analysis=analysis,
                     hits=hits,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from kefu.knowledge.demo import heldout_questions
 from kefu.learning.model import Proposal, ProposalKind
 from tests.browser.conftest import PageFactory, log_in
 from tests.e2e._kefu import DEMO_PASSWORD, KefuServer
+from tests.learning.conftest import proposal
 from tests.learning.test_mining import LOCKER
 
 ANSWER = "拼单里有人 15 分钟内没付款会被自动移出，订单照常下单。"
@@ -104,19 +104,9 @@ def test_a_supervisor_sees_which_questions_a_risky_proposal_would_take_and_must_
     def mined(
         pid: str, question: str, phrasings: tuple[str, ...], entry_id: str | None = None
     ) -> Proposal:
-        return Proposal(
-            id=pid,
-            account_id="default",
-            kind=ProposalKind.PHRASING if entry_id else ProposalKind.NEW_ENTRY,
-            question=question,
-            answer="" if entry_id else "您好，这个问题我们会尽快处理。",
-            phrasings=phrasings,
-            language="zh",
-            category=None,
-            entry_id=entry_id,
-            sources=("t1", "t2"),
-            support=50,
-            created_at=datetime.now(UTC),
+        kind = ProposalKind.PHRASING if entry_id else ProposalKind.NEW_ENTRY
+        return proposal(
+            pid, kind, question, phrasings, entry_id, "您好，这个问题我们会尽快处理。", 50
         )
 
     _queue(

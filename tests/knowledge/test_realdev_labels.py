@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kefu.bot.rules import FLOW_NAMES
 from kefu.knowledge.demo import demo_entries, heldout_questions
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
@@ -30,7 +31,7 @@ def _bad_options(label: str) -> list[str]:
     bad = []
     for option in label.split("|"):
         if option.startswith("flow:"):
-            if option[5:] not in realdev.FLOW_NAMES:
+            if option[5:] not in FLOW_NAMES:
                 bad.append(option)
         elif option not in ENTRY_IDS and option not in realdev.SPECIAL:
             bad.append(option)

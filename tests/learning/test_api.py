@@ -3,14 +3,15 @@ proposal out, and the bot answering it on the next customer message."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from kefu.bootstrap import Container
+from kefu.learning.model import ProposalKind
 from tests.bot.conftest import bot_client, chat
 from tests.factories import create_agent, login
+from tests.learning.conftest import proposal
 from tests.learning.test_mining import LOCKER
 
 __all__ = ["bot_client", "chat"]  # the bot's chat fixtures, used below
@@ -71,7 +72,6 @@ def test_the_queue_shows_what_a_proposal_would_take_before_a_supervisor_accepts_
     """A mined entry worded like other entries' questions is flagged, with the questions it
     would take; accepting it needs an explicit confirm. A distinct one is safe."""
     from kefu.knowledge.demo import heldout_questions
-    from kefu.learning.model import Proposal, ProposalKind
 
     client = bot_client
     create_agent(database_url, "lead@kefu.test", role="supervisor")
@@ -80,19 +80,13 @@ def test_the_queue_shows_what_a_proposal_would_take_before_a_supervisor_accepts_
     assert client.post(f"{url}/transcripts", content=LOCKER.encode(), headers=lead.auth)
     heldout = heldout_questions()
     borrowed = tuple(q for e in ("vip-join", "service-hours", "refund-how") for q in heldout[e])
-    thief = Proposal(
-        id="p-thief",
-        account_id="default",
-        kind=ProposalKind.NEW_ENTRY,
-        question="我想问一下",
+    thief = proposal(
+        "p-thief",
+        ProposalKind.NEW_ENTRY,
+        "我想问一下",
+        borrowed,
         answer="您好，这个问题我们会尽快处理。",
-        phrasings=borrowed,
-        language="zh",
-        category=None,
-        entry_id=None,
-        sources=("t1", "t2"),
         support=9,
-        created_at=datetime.now(UTC),
     )
     container: Container = client.app.state.container  # type: ignore[attr-defined]
     assert client.portal is not None and container.learning is not None

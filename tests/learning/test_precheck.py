@@ -15,33 +15,9 @@ from kefu.learning.actions import Learning, ProposalEdit, RiskyProposal
 from kefu.learning.encoders import HashingEncoder
 from kefu.learning.fakes import FakeReplay, MemoryKnowledge, MemoryLearningStore
 from kefu.learning.mining import KnownEntry, QAPair
-from kefu.learning.model import Proposal, ProposalKind, ProposalStatus
+from kefu.learning.model import ProposalKind, ProposalStatus
 from kefu.learning.precheck import FrozenQuestion, Outcome, Replayed, Verdict
-from tests.learning.conftest import NOW, Clock, person
-
-
-def proposal(
-    pid: str,
-    kind: ProposalKind,
-    question: str,
-    phrasings: tuple[str, ...] = (),
-    entry_id: str | None = None,
-    answer: str = "拼单里有人15分钟内没付款会被自动移出，订单照常下单。",
-) -> Proposal:
-    return Proposal(
-        id=pid,
-        account_id="default",
-        kind=kind,
-        question=question,
-        answer=answer if kind is ProposalKind.NEW_ENTRY else "",
-        phrasings=phrasings,
-        language="zh",
-        category=None,
-        entry_id=entry_id,
-        sources=("t1", "t2"),
-        support=2,
-        created_at=NOW,
-    )
+from tests.learning.conftest import NOW, Clock, person, proposal
 
 
 @pytest.fixture

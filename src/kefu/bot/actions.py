@@ -124,12 +124,12 @@ class BotActions:
         with_bot = conversation.status == Status.BOT
         memory = await self._memory(conversation.id, event.seq) if with_bot else BotMemory()
         text = event.text
-        rest = cues.strip_greeting(text)
-        greeted = cues.has_greeting(text) and bool(rest) and not cues.is_filler(rest)
+        split = cues.opening(text)
         # Off the event loop: other conversations' messages are stored and streamed while
         # the encoder runs (and share its batch when they arrive together).
-        analysis = await self.nlu.analyse_async(rest if greeted else text, top_k=0)
-        greeted = greeted or (analysis.greeting and bool(rest) and rest != text)
+        analysis = await self.nlu.analyse_async(split.query, top_k=0)
+        split = split.read_as_greeting(analysis.greeting)
+        greeted = split.greeted
         language: Lang = (
             analysis.language
             if analysis.language in ("zh", "en")
@@ -146,7 +146,7 @@ class BotActions:
             and memory.last_text is not None
             and cues.leans_on_context(text)
         )
-        query = f"{memory.last_text} {text}" if with_context else (rest if greeted else text)
+        query = f"{memory.last_text} {text}" if with_context else split.query
         rules = await self.rules.get(conversation.account_id)
         hits = self._match(query, language, tags, rules)
         top = hits[0] if hits else None
@@ -161,7 +161,7 @@ class BotActions:
             await self.store.record_turn(row, None, self.clock())
             return
         turn = Turn(
-            text=rest if greeted else text,
+            text=split.query,
             language=language,
             analysis=analysis,
             hits=hits,

@@ -10,6 +10,7 @@ on what was said before ("那怎么办", "还没到", "and now?"); a filler with
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 _YES = re.compile(
     r"^(是|是的|好|好的|好滴|对|对的|确认|可以|嗯|嗯嗯|行|没问题|ok|okay|yes|yep|yeah|y|sure|"
@@ -77,6 +78,31 @@ def strip_greeting(text: str) -> str:
 
 def has_greeting(text: str) -> bool:
     return bool(_GREETING.match(text.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A message split at a greeting in front: `query` is what the bot reads and matches."""
+
+    text: str
+    rest: str
+    greeted: bool
+
+    @property
+    def query(self) -> str:
+        return self.rest if self.greeted else self.text
+
+    def read_as_greeting(self, greeting: bool) -> Opening:
+        """After the engine read `query`: a greeting it recognised that the words did not
+        ("哈喽呀 ...") also counts, if something is left once it is taken off."""
+        seen = greeting and bool(self.rest) and self.rest != self.text
+        return replace(self, greeted=True) if seen and not self.greeted else self
+
+
+def opening(text: str) -> Opening:
+    """"你好 什么时候发货" -> greeted, query "什么时候发货"; "你好 在吗" is a greeting only."""
+    rest = strip_greeting(text)
+    return Opening(text, rest, has_greeting(text) and bool(rest) and not is_filler(rest))
 
 
 def is_filler(text: str) -> bool:

@@ -138,12 +138,11 @@ class BotReplay:
         out = []
         for q in questions:
             text = q.text
-            rest = cues.strip_greeting(text)
-            greeted = cues.has_greeting(text) and bool(rest) and not cues.is_filler(rest)
-            analysis = engine.analyse(rest if greeted else text, top_k=0)
-            greeted = greeted or (analysis.greeting and bool(rest) and rest != text)
+            split = cues.opening(text)
+            analysis = engine.analyse(split.query, top_k=0)
+            split = split.read_as_greeting(analysis.greeting)
+            greeted, query = split.greeted, split.query
             language = analysis.language if analysis.language in ("zh", "en") else "zh"
-            query = rest if greeted else text
             vector = analysis.vector if analysis.text == query else None
             out.append(
                 _Prepared(

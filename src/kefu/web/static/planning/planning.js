@@ -278,11 +278,14 @@ function drawSimulation() {
 async function loadMeasured() {
   try {
     last.measured = await call("/api/v1/planning/measured");
-    if (last.measured.aht_s) $("#cost-aht").value = Math.round(last.measured.aht_s);
   } catch {
     last.measured = null;
   }
   drawMeasured();
+  const aht = last.measured?.aht_s ? Math.max(1, Math.round(last.measured.aht_s)) : null;
+  if (aht === null || String(aht) === $("#cost-aht").value) return false;
+  $("#cost-aht").value = aht;
+  return true;
 }
 
 function drawMeasured() {
@@ -292,13 +295,18 @@ function drawMeasured() {
   out.append(p("cost.measured", { n: num(m.conversations), human: num(m.with_human), aht: m.aht_s ? num(m.aht_s) : "–", containment: m.containment === null ? "–" : pct(m.containment) }));
 }
 
+let costRuns = 0;
+
 async function runCost(event) {
   event?.preventDefault();
+  const run = ++costRuns; // only the newest answer is drawn
   try {
-    last.cost = await call("/api/v1/planning/cost", { method: "POST", body: formValues($("#cost-form")) });
+    const cost = await call("/api/v1/planning/cost", { method: "POST", body: formValues($("#cost-form")) });
+    if (run !== costRuns) return;
+    last.cost = cost;
     drawCost();
   } catch (error) {
-    showError(clear($("#cost-tiers")), error);
+    if (run === costRuns) showError(clear($("#cost-tiers")), error);
   }
 }
 
@@ -354,7 +362,10 @@ async function main() {
   $("#sim-form").addEventListener("submit", runSimulation);
   $("#cost-form").addEventListener("submit", runCost);
   window.addEventListener("kefu:lang", redraw);
-  loadMeasured().then(() => runCost());
+  // The curve is drawn at once with the form's figures, and again with kefu's measured
+  // handling time when that differs: a slow history query never leaves the card empty.
+  runCost();
+  loadMeasured().then((changed) => { if (changed) runCost(); });
   runForecast();
 }
 

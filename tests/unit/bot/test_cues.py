@@ -1,0 +1,32 @@
+"""A greeting in front of a question: the bot answers the question, not the greeting."""
+
+from __future__ import annotations
+
+import pytest
+
+from kefu.bot import cues
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("你好 什么时候发货", "什么时候发货"),
+        ("hi, where is my order", "where is my order"),
+        ("什么时候发货", "什么时候发货"),
+        ("你好", "你好"),
+        ("你好 在吗", "你好 在吗"),
+    ],
+)
+def test_the_bot_reads_the_question_behind_a_greeting(text: str, query: str) -> None:
+    split = cues.opening(text)
+    assert split.query == query
+    assert split.greeted == (query != text)
+
+
+def test_a_greeting_the_engine_heard_counts_once_something_is_left() -> None:
+    # "在吗" alone is a filler, so the words leave the greeting on; the engine's reading
+    # of the whole as a greeting takes it off.
+    assert cues.opening("你好 在吗").read_as_greeting(True).query == "在吗"
+    assert cues.opening("你好").read_as_greeting(True).greeted is False
+    assert cues.opening("什么时候发货").read_as_greeting(True).greeted is False
+    assert cues.opening("什么时候发货").read_as_greeting(False).query == "什么时候发货"
