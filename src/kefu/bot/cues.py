@@ -100,7 +100,7 @@ class Opening:
 
 
 def opening(text: str) -> Opening:
-    """"你好 什么时候发货" -> greeted, query "什么时候发货"; "你好 在吗" is a greeting only."""
+    """ "你好 什么时候发货" -> greeted, query "什么时候发货"; "你好 在吗" is a greeting only."""
     rest = strip_greeting(text)
     return Opening(text, rest, has_greeting(text) and bool(rest) and not is_filler(rest))
 
