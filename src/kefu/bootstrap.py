@@ -61,7 +61,12 @@ from kefu.knowledge.wiring import KnowledgeServices, build_knowledge
 from kefu.learning.live import LiveModels
 from kefu.learning.registry import ModelRegistry
 from kefu.learning.replay import BotReplay
-from kefu.learning.wiring import LearningFeature, build_learning, review_questions
+from kefu.learning.wiring import (
+    ExperimentTrials,
+    LearningFeature,
+    build_learning,
+    review_questions,
+)
 from kefu.nlu.default import load_nlu
 from kefu.nlu.engine import NluEngine
 from kefu.ops.bursts import BurstDetector
@@ -184,6 +189,9 @@ def bootstrap(
     hub = Hub()
     bot = _bot(ctx, SqlBotStore(engine), nlu, core.business, events, kb, cards, clock)
     replay = BotReplay(kb.knowledge, nlu, bot.rules.get, review_questions, clock)
+    insight = build_insight(
+        SqlInsightStore(engine), UowDirectory(ctx.uow), kb.knowledge, events, clock
+    )
     container = Container(
         settings=settings,
         engine=engine,
@@ -213,12 +221,15 @@ def bootstrap(
         sla_watch=SlaWatch(ctx, sla),
         hub=hub,
         metrics=Metrics(hub),
-        insight=build_insight(
-            SqlInsightStore(engine), UowDirectory(ctx.uow), kb.knowledge, events, clock
-        ),
+        insight=insight,
         quality=_quality(settings, engine, events, ctx, nlu),
         learning=build_learning(
-            SqlLearningStore(engine), kb.knowledge, clock, _AccountOf(ctx), replay=replay
+            SqlLearningStore(engine),
+            kb.knowledge,
+            clock,
+            _AccountOf(ctx),
+            replay=replay,
+            trials=ExperimentTrials(insight.actions),
         ),
         privacy=privacy_wiring.build(
             store=SqlPrivacyStore(engine),

@@ -50,6 +50,18 @@ def test_every_problem_of_an_entry_is_named_at_once() -> None:
     assert {"id", "answer.zh", "answer.en", "valid_to", "enabled"} <= fields
 
 
+def test_an_entry_on_trial_keeps_its_trial_and_a_bad_one_is_named() -> None:
+    trial = {"experiment_id": "kb-trial-late-night", "share": 0.25}
+    entry = parse_entry(doc(trial=trial))
+    assert entry.trial is not None and entry.trial.share == 0.25
+    assert parse_entry(entry.to_document()) == entry
+    assert parse_entry(doc()).trial is None
+    for bad in ({"experiment_id": "kb-trial-late-night", "share": 1.0}, {"share": 0.5}):
+        with pytest.raises(EntryProblems) as refused:
+            parse_entry(doc(trial=bad))
+        assert refused.value.problems[0].field.startswith("trial.")
+
+
 def test_availability_follows_validity_audience_and_channel() -> None:
     entry = parse_entry(
         doc(

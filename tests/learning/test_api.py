@@ -126,3 +126,79 @@ def test_the_queue_shows_what_a_proposal_would_take_before_a_supervisor_accepts_
         f"{url}/proposals/p-thief/accept", json={"confirm_risky": True}, headers=lead.auth
     )
     assert confirmed.status_code == 200, confirmed.text
+
+
+def test_a_new_entry_on_trial_answers_only_its_arm_and_insight_counts_both(
+    bot_client: TestClient, chat: Any, database_url: str
+) -> None:
+    """Accepted as a trial for half of the customers: a customer in the "with" arm gets the
+    new answer, one in the control gets what the bot said before; both are exposed; once
+    the supervisor keeps it, the control customer gets it too."""
+    client = bot_client
+    container: Container = client.app.state.container  # type: ignore[attr-defined]
+    create_agent(database_url, "lead@kefu.test", role="supervisor")
+    lead = login(client, "lead@kefu.test")
+    url = "/api/v1/admin/learning"
+    assert client.post(f"{url}/transcripts", content=LOCKER.encode(), headers=lead.auth)
+    listed = client.get(f"{url}/proposals", params={"status": "pending"}, headers=lead.auth)
+    found = next(
+        p for p in listed.json()["proposals"] if QUESTION in (p["question"], *p["phrasings"])
+    )
+    answer = "拼单里有人 15 分钟内没付款会被自动移出，订单照常下单。"
+    too_much = client.post(
+        f"{url}/proposals/{found['id']}/accept",
+        json={"answer": answer, "trial_share": 1.5},
+        headers=lead.auth,
+    )
+    assert too_much.status_code == 422
+    accepted = client.post(
+        f"{url}/proposals/{found['id']}/accept",
+        json={"answer": answer, "question_en": "Someone won't pay", "trial_share": 0.5},
+        headers=lead.auth,
+    )
+    assert accepted.status_code == 200, accepted.text
+    entry_id = accepted.json()["result_entry_id"]
+    entry = container.knowledge.get(entry_id)
+    assert entry is not None and entry.trial is not None
+
+    replies: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for i in range(16):
+        c = chat(customer={"external_id": f"trial-{i}"})
+        customer_id = container.insight.tracker.customer_of(c.id)
+        assert customer_id is not None
+        variant = entry.trial.variant(customer_id)
+        if variant not in replies:
+            replies[variant] = (c, c.reply(QUESTION))
+        if len(replies) == 2:
+            break
+    with_it, without_it = replies["with"][1], replies["without"][1]
+    assert "自动移出" in with_it["text"] and with_it["payload"]["knowledge_id"] == entry_id
+    assert "自动移出" not in without_it["text"]
+    assert without_it["payload"]["knowledge_id"] != entry_id
+
+    trials = client.get(f"{url}/trials", headers=lead.auth).json()["trials"]
+    assert [t["entry_id"] for t in trials] == [entry_id]
+    assert trials[0]["verdict_label"]["en"].startswith("Too early")
+    results = client.get(
+        f"/api/v1/insight/experiments/{entry.trial.experiment_id}", headers=lead.auth
+    ).json()
+    assert results["units"] == 2, results
+    assert results["experiment"]["variants"] == ["without", "with"]
+
+    ended = client.post(f"{url}/trials/{entry_id}/end", json={"keep": True}, headers=lead.auth)
+    assert ended.status_code == 200, ended.text
+    control = (chat(customer={"external_id": f"after-{i}"}) for i in range(16))
+    later = next(
+        c
+        for c in control
+        if entry.trial.variant(container.insight.tracker.customer_of(c.id) or "") == "without"
+    )
+    again = later.reply(QUESTION)
+    assert "自动移出" in again["text"], again
+    assert client.get(f"{url}/trials", headers=lead.auth).json()["trials"] == []
+    assert (
+        client.post(
+            f"{url}/trials/{entry_id}/end", json={"keep": True}, headers=lead.auth
+        ).status_code
+        == 409
+    )

@@ -11,12 +11,12 @@ import pytest
 from kefu.domain.agent import Role
 from kefu.domain.errors import PermissionDenied
 from kefu.learning import mining, precheck
-from kefu.learning.actions import Learning, ProposalEdit, RiskyProposal
+from kefu.learning.actions import Learning, ProposalEdit
 from kefu.learning.encoders import HashingEncoder
 from kefu.learning.fakes import FakeReplay, MemoryKnowledge, MemoryLearningStore
 from kefu.learning.mining import KnownEntry, QAPair
 from kefu.learning.model import ProposalKind, ProposalStatus
-from kefu.learning.precheck import FrozenQuestion, Outcome, Replayed, Verdict
+from kefu.learning.precheck import FrozenQuestion, Outcome, Replayed, RiskyProposal, Verdict
 from tests.learning.conftest import NOW, Clock, person, proposal
 
 

@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Any
 
-from kefu.bot import aftercare, cues, policy
+from kefu.bot import aftercare, cues, policy, trials
 from kefu.bot.caches import CustomerCache, MemoryCache
 from kefu.bot.drafts import DraftActions
 from kefu.bot.flows import (
@@ -148,7 +148,7 @@ class BotActions:
         )
         query = f"{memory.last_text} {text}" if with_context else split.query
         rules = await self.rules.get(conversation.account_id)
-        hits = self._match(query, language, tags, rules)
+        hits, exposure = self._match(query, language, tags, rules, conversation.customer_id)
         top = hits[0] if hits else None
         category = top.category if top else None
         row = turn_row(conversation, event, analysis, language, category)
@@ -178,6 +178,8 @@ class BotActions:
         )
         if self.sender.joined is not None:
             ctx.pending.append(analysed)  # committed with the reply: one transaction
+        if exposure is not None:
+            await self.sender.exposed(ctx, exposure)
         await self._execute(ctx, plan, customer)
 
     async def _execute(self, ctx: TurnContext, plan: TurnPlan, customer: Customer | None) -> None:
@@ -309,16 +311,20 @@ class BotActions:
     # -- helpers ----------------------------------------------------------------------------
 
     def _match(
-        self, text: str, language: str, tags: tuple[str, ...], rules: BotRules
-    ) -> tuple[Hit, ...]:
+        self, text: str, language: str, tags: tuple[str, ...], rules: BotRules, customer_id: str
+    ) -> tuple[tuple[Hit, ...], trials.Exposure | None]:
+        """The top 3 entries this customer may get (one more is asked for, in case one is on
+        trial and this customer is in its control arm), and the trial exposure, if any."""
         found = self.knowledge.match(
-            text, language=language, customer_tags=list(tags), now=self.clock(), top_k=3
+            text, language=language, customer_tags=list(tags), now=self.clock(), top_k=4
         )
+        kept, exposure = trials.for_customer(found, customer_id, 3)
         said = plain(text)
-        return tuple(
+        hits = tuple(
             hit_of(h.entry, h.score, language, rules, exact=plain(h.matched_text) == said)
-            for h in found
+            for h in kept
         )
+        return hits, exposure
 
     def _chosen(
         self,

@@ -15,7 +15,9 @@ from kefu.bot.model import TurnPlan, TurnWrite
 from kefu.bot.ports import BotStore, Conversations, HandoverCards, Suggestions, TurnPoster
 from kefu.bot.records import Reply, TurnContext, mask
 from kefu.bot.texts import reason_text, say
+from kefu.bot.trials import Exposure
 from kefu.domain.clock import Clock
+from kefu.domain.events import TrialExposed
 from kefu.knowledge.ports import Shown
 from kefu.services.ports import EventBus
 
@@ -111,6 +113,22 @@ class Sender:
             intent=ctx.turn.analysis.intent.label,
             best_entry_id=top.entry_id if top else None,
             best_score=round(top.score, 4) if top else 0.0,
+        )
+        if self.joined is not None:
+            ctx.pending.append(event)  # committed with the reply
+        else:
+            await self.bus.publish([event])
+
+    async def exposed(self, ctx: TurnContext, exposure: Exposure) -> None:
+        """Records that this customer met a knowledge entry on trial (in either arm)."""
+        event = TrialExposed(
+            occurred_at=self.clock(),
+            conversation_id=ctx.conversation.id,
+            status=ctx.conversation.status.value,
+            customer_id=ctx.conversation.customer_id,
+            experiment_id=exposure.experiment_id,
+            entry_id=exposure.entry_id,
+            variant=exposure.variant,
         )
         if self.joined is not None:
             ctx.pending.append(event)  # committed with the reply

@@ -145,9 +145,27 @@ class InsightActions:
         """The unit's variant (sticky), for features that run an experiment."""
         return ex.assign(await self._experiment(experiment_id), unit_id)
 
+    async def start_trial(self, experiment_id: str, name: str, share: float) -> None:
+        """Starts the experiment of a knowledge entry on trial (the caller, the review queue,
+        has checked the reviewer): `share` of customers get the entry, the rest are the
+        control; the primary metric is bot resolution, with transfers and CSAT as guards."""
+        experiment = ex.trial_experiment(experiment_id, name, share)
+        await self.store.save_experiment(self.account_id, experiment.id, experiment.to_doc())
+
+    async def end_experiment(self, experiment_id: str) -> None:
+        """Marks the experiment ended; its exposures and results stay readable."""
+        doc = (await self._experiment(experiment_id)).to_doc() | {"status": "ended"}
+        await self.store.save_experiment(self.account_id, experiment_id, doc)
+
+    async def trial_results(self, experiment_id: str) -> dict[str, Any]:
+        """An experiment's results for a feature that already checked its caller."""
+        return await self._results(await self._experiment(experiment_id))
+
     async def experiment_results(self, agent: Agent, experiment_id: str) -> dict[str, Any]:
         access_reports(agent)
-        experiment = await self._experiment(experiment_id)
+        return await self._results(await self._experiment(experiment_id))
+
+    async def _results(self, experiment: ex.Experiment) -> dict[str, Any]:
         await self.tracker.flush()
         exposures = await self.store.exposures(self.account_id, experiment.id)
         ids = [e.conversation_id for e in exposures if e.conversation_id]

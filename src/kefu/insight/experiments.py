@@ -8,13 +8,13 @@ conversation, whose outcome is the unit's measurement.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kefu.domain.errors import InvalidInput
+from kefu.domain.experiments import TRIAL_VARIANTS, TRIAL_WITHOUT, bucket
 from kefu.insight import stats
 from kefu.insight import summary as sm
 from kefu.insight.summary import Summary
@@ -92,14 +92,7 @@ def check_experiment(doc: Mapping[str, Any]) -> Experiment:
 
 def assign(experiment: Experiment, unit_id: str) -> str:
     """The unit's variant: deterministic, the same everywhere, proportional to allocation."""
-    digest = hashlib.sha256(f"{experiment.id}:{unit_id}".encode()).digest()
-    point = int.from_bytes(digest[:8], "big") / 2**64 * sum(experiment.allocation)
-    edge = 0.0
-    for variant, weight in zip(experiment.variants, experiment.allocation, strict=True):
-        edge += weight
-        if point < edge:
-            return variant
-    return experiment.variants[-1]
+    return experiment.variants[bucket(experiment.id, unit_id, experiment.allocation)]
 
 
 def measure(s: Summary, metric: str) -> float | None:
@@ -228,6 +221,22 @@ def results(experiment: Experiment, units: Sequence[tuple[str, Summary]]) -> dic
         "peeking_warning": early,
         "verdicts": verdicts,
     }
+
+
+def trial_experiment(experiment_id: str, name: str, share: float) -> Experiment:
+    """The experiment of a knowledge entry on trial (`kefu.knowledge.model.Trial`): customers
+    "with" it against those "without", on bot resolution, guarded by transfers and CSAT."""
+    return Experiment(
+        id=experiment_id,
+        name=name,
+        variants=TRIAL_VARIANTS,
+        allocation=(1.0 - share, share),
+        control=TRIAL_WITHOUT,
+        primary="bot_resolution",
+        guards=("transfer", "csat"),
+        mde=0.05,
+        source="trial",
+    )
 
 
 def demo_experiment() -> Experiment:

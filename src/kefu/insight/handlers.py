@@ -112,15 +112,9 @@ class JourneyTracker:
             sm.fold(s, event)
             touched[s.conversation_id] = s
             if first_shown and event.action:
-                exposures.append(
-                    Exposure(
-                        SUGGESTIONS_EXPERIMENT,
-                        s.customer_id or s.conversation_id,
-                        event.action,
-                        s.conversation_id,
-                        event.at,
-                    )
-                )
+                exposures.append(_exposure(SUGGESTIONS_EXPERIMENT, s, event))
+            elif event.step is Step.EXPOSED and event.node and event.action:
+                exposures.append(_exposure(event.node, s, event))
         later = [
             s
             for s in touched.values()
@@ -219,6 +213,11 @@ class JourneyTracker:
                     await self.sweep()
             except Exception:
                 log.exception("insight flush failed")
+
+
+def _exposure(experiment_id: str, s: Summary, event: JourneyEvent) -> Exposure:
+    unit = event.customer_id or s.customer_id or s.conversation_id
+    return Exposure(experiment_id, unit, event.action or "", s.conversation_id, event.at)
 
 
 def _dims_of(s: Summary) -> tuple[str, str, str]:

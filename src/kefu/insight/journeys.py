@@ -21,6 +21,7 @@ SOLVED_INTENTS = frozenset({"thanks", "solved"})
 FEEDBACK_EVENTS = frozenset({"message.feedback", "answer.feedback", "bot.feedback"})
 #: Every event kind `journey_steps` reads; the others record no step.
 STEP_EVENTS = FEEDBACK_EVENTS | {
+    "bot.trial_exposed",
     "conversation.created",
     "journey.step",
     "message.created",
@@ -108,6 +109,14 @@ def journey_steps(event: Any) -> list[JourneyEvent]:
             node=event.suggestion_id,
             knowledge_id=event.knowledge_id,
             value=float(event.position),
+        )
+    if name == "bot.trial_exposed":
+        return step(
+            Step.EXPOSED,
+            customer_id=event.customer_id,
+            node=event.experiment_id,
+            action=event.variant,
+            knowledge_id=event.entry_id,
         )
     if name == "conversation.handed_over":
         return step(Step.HANDOVER, action=event.reason, node=event.queue)

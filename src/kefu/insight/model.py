@@ -31,6 +31,7 @@ class Step(StrEnum):
     REOPENED = "reopened"
     RATED = "rated"  # CSAT score 1..5
     FEEDBACK = "feedback"  # thumbs on one answer: value 1 up, 0 down
+    EXPOSED = "exposed"  # met an experiment: node = experiment id, action = variant
 
 
 #: Bot decisions as the bot's message payload names them (`payload.decision`), or as read

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from kefu.domain.experiments import TRIAL_VARIANTS, TRIAL_WITH, bucket
 from kefu.knowledge.template import check_template
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+EXPERIMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 MAX_TEXT = 4000
 MAX_PHRASINGS = 200
@@ -67,6 +69,32 @@ class Audience:
 
 
 @dataclass(frozen=True, slots=True)
+class Trial:
+    """The entry is on trial: the bot may give it only to the `share` of customers that the
+    experiment `experiment_id` puts in its "with" arm; the others are answered as if it did
+    not exist, so insight can compare the two arms."""
+
+    experiment_id: str
+    share: float
+
+    @property
+    def allocation(self) -> tuple[float, float]:
+        return (1.0 - self.share, self.share)
+
+    def variant(self, unit_id: str) -> str:
+        return TRIAL_VARIANTS[bucket(self.experiment_id, unit_id, self.allocation)]
+
+    def admits(self, unit_id: str) -> bool:
+        return self.variant(unit_id) == TRIAL_WITH
+
+    def to_dict(self) -> dict[str, object]:
+        return {"experiment_id": self.experiment_id, "share": self.share}
+
+
+MIN_TRIAL_SHARE, MAX_TRIAL_SHARE = 0.05, 0.95
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeEntry:
     id: str
     question: Bilingual
@@ -81,6 +109,7 @@ class KnowledgeEntry:
     tags: tuple[str, ...] = ()
     intent: str | None = None
     enabled: bool = True
+    trial: Trial | None = None
 
     def is_valid_at(self, now: datetime) -> bool:
         if self.valid_from is not None and now < self.valid_from:
@@ -121,6 +150,7 @@ class KnowledgeEntry:
             "tags": list(self.tags),
             "intent": self.intent,
             "enabled": self.enabled,
+            "trial": self.trial.to_dict() if self.trial is not None else None,
         }
 
     def with_changes(self, **changes: Any) -> KnowledgeEntry:
@@ -186,6 +216,7 @@ def parse_entry(doc: Mapping[str, Any]) -> KnowledgeEntry:
     enabled = doc.get("enabled", True)
     if not isinstance(enabled, bool):
         p.fail("enabled", "must be true or false")
+    trial = p.trial()
     if p.problems:
         raise EntryProblems([replace(x, entry_id=entry_id or None) for x in p.problems])
     return KnowledgeEntry(
@@ -202,6 +233,7 @@ def parse_entry(doc: Mapping[str, Any]) -> KnowledgeEntry:
         tags=tuple(p.tags(doc.get("tags"), "tags")),
         intent=intent,
         enabled=bool(enabled),
+        trial=trial,
     )
 
 
@@ -230,6 +262,26 @@ class _Parser:
         if len(raw) > MAX_TEXT:
             self.fail(where, f"at most {MAX_TEXT} characters")
         return raw.strip()
+
+    def trial(self) -> Trial | None:
+        if self.doc.get("trial") is None:
+            return None
+        raw = self.mapping("trial")
+        experiment_id, share = raw.get("experiment_id"), raw.get("share")
+        if not isinstance(experiment_id, str) or not EXPERIMENT_ID.match(experiment_id):
+            self.fail("trial.experiment_id", "use lower-case letters, digits, '-' and '_'")
+            return None
+        if (
+            isinstance(share, bool)
+            or not isinstance(share, int | float)
+            or not MIN_TRIAL_SHARE <= share <= MAX_TRIAL_SHARE
+        ):
+            self.fail(
+                "trial.share",
+                f"must be a number from {MIN_TRIAL_SHARE} to {MAX_TRIAL_SHARE}",
+            )
+            return None
+        return Trial(experiment_id, float(share))
 
     def mapping(self, key: str) -> Mapping[str, Any]:
         raw = self.doc.get(key)

@@ -9,7 +9,7 @@ review decision itself is audited here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
 
 from kefu.domain.agent import Agent
@@ -21,39 +21,24 @@ from kefu.learning.checks import Prechecks
 from kefu.learning.edits import MAX_TEXT, NO_EDIT, ProposalEdit
 from kefu.learning.encoders import HashingEncoder
 from kefu.learning.masking import mask
-from kefu.learning.model import Gap, Proposal, ProposalKind, ProposalStatus, Topic, Transcript
-from kefu.learning.ports import Decision, Encoder, KnowledgeWriter, LearningStore, Replay
-from kefu.learning.precheck import Precheck, Verdict
+from kefu.learning.model import (
+    Gap,
+    ImportReport,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    Topic,
+    Transcript,
+)
+from kefu.learning.ports import Decision, Encoder, KnowledgeWriter, LearningStore, Replay, Trials
+from kefu.learning.precheck import Precheck, RiskyProposal, Verdict
 from kefu.learning.tracker import Signal, SignalKind
-
-
-class RiskyProposal(Conflict):
-    """Accepting would make the bot mishandle questions it handles right today."""
-
-    code = "proposal_risky"
-
-    def __init__(self, check: Precheck) -> None:
-        taken = "; ".join(c.question.text for c in check.taken[:3])
-        super().__init__(
-            f"the pre-check says this proposal takes {check.steals} question(s) handled "
-            f"right today (e.g. {taken}); accept again with confirm_risky to accept anyway"
-        )
-        self.check = check
+from kefu.learning.trials import RunningTrial, TrialReview, check_share, on_trial
 
 
 def check_reviewer(agent: Agent) -> None:
     if not agent.sees_everything:
         raise PermissionDenied("only supervisors and admins review what the bot learns")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    transcripts: int
-    pairs: int
-    usable: int
-    proposals: int
-    new: int
-    by_kind: dict[str, int]
 
 
 class Learning:
@@ -67,8 +52,12 @@ class Learning:
         rule: mining.MiningRule | None = None,
         reply_encoder: Encoder | None = None,
         replay: Replay | None = None,
+        trials: Trials | None = None,
     ) -> None:
         self.store = store
+        self.experiments = trials
+        #: Running trials of new entries, and ending them.
+        self.trial_review = TrialReview(knowledge, trials)
         self.checks = Prechecks(replay, knowledge)
         self.knowledge = knowledge
         self.encoder = encoder
@@ -274,16 +263,21 @@ class Learning:
         edit: ProposalEdit = NO_EDIT,
         *,
         confirm_risky: bool = False,
+        trial_share: float | None = None,
     ) -> Proposal:
-        """Refuses a proposal the pre-check calls risky unless `confirm_risky`."""
+        """Refuses a proposal the pre-check calls risky unless `confirm_risky`. With
+        `trial_share`, a new entry goes live for that share of customers only, as the
+        treatment arm of an experiment (`kefu.learning.trials`)."""
         check_reviewer(agent)
         proposal = await self._pending(agent, proposal_id)
+        if trial_share is not None:
+            check_share(proposal, trial_share, self.experiments)
         if proposal.kind in (ProposalKind.NEW_ENTRY, ProposalKind.PHRASING):
             target = edit.entry_id if proposal.kind is ProposalKind.PHRASING else None
             candidate = self._candidate(agent, proposal, edit, target)
             await self._check_risk(proposal, candidate, confirm_risky)
         if proposal.kind is ProposalKind.NEW_ENTRY:
-            entry_id = await self._create_entry(agent, proposal, edit)
+            entry_id = await self._create_entry(agent, proposal, edit, trial_share)
         elif proposal.kind is ProposalKind.PHRASING:
             entry_id = await self._add_phrasings(agent, proposal, edit, proposal.entry_id)
         elif proposal.kind is ProposalKind.CORRECTION:
@@ -305,6 +299,15 @@ class Learning:
         await self._check_risk(proposal, candidate, confirm_risky)
         target = await self._add_phrasings(agent, proposal, NO_EDIT, entry_id)
         return await self._decide(agent, proposal, ProposalStatus.MERGED, "merge", None, target)
+
+    async def trials(self, agent: Agent) -> list[RunningTrial]:
+        check_reviewer(agent)
+        return await self.trial_review.running()
+
+    async def end_trial(self, agent: Agent, entry_id: str, *, keep: bool) -> KnowledgeEntry:
+        """Keeps a new entry on trial for every customer, or takes it out."""
+        check_reviewer(agent)
+        return await self.trial_review.end(agent, entry_id, keep=keep)
 
     async def reject(self, agent: Agent, proposal_id: str, reason: str) -> Proposal:
         check_reviewer(agent)
@@ -351,8 +354,12 @@ class Learning:
         )
         return decided
 
-    async def _create_entry(self, agent: Agent, proposal: Proposal, edit: ProposalEdit) -> str:
+    async def _create_entry(
+        self, agent: Agent, proposal: Proposal, edit: ProposalEdit, trial_share: float | None
+    ) -> str:
         entry = self._new_entry(agent, proposal, edit)
+        if trial_share is not None and self.experiments is not None:
+            entry = await on_trial(entry, trial_share, self.experiments)
         await self.knowledge.create(entry, agent.email)
         return entry.id
 

@@ -18,10 +18,10 @@ from typing import Any
 from kefu.cli import CliError
 from kefu.domain.clock import system_clock
 from kefu.knowledge.model import KnowledgeEntry
-from kefu.learning.actions import ImportReport, Learning
+from kefu.learning.actions import Learning
 from kefu.learning.encoders import HashingEncoder
 from kefu.learning.fakes import MemoryKnowledge, MemoryLearningStore
-from kefu.learning.model import Proposal
+from kefu.learning.model import ImportReport, Proposal
 from kefu.learning.ports import Encoder, LearningStore
 from kefu.learning.transcripts import TranscriptError, read_transcripts
 from kefu.learning.wiring import default_encoder

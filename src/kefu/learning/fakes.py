@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from kefu.domain.errors import Conflict, NotFound
+from kefu.domain.experiments import TRIAL_WITH, TRIAL_WITHOUT
 from kefu.knowledge.model import KnowledgeEntry
 from kefu.learning.model import Gap, Proposal, ProposalStatus
-from kefu.learning.ports import Decision
+from kefu.learning.ports import Decision, TrialArm, TrialResults
 from kefu.learning.precheck import FrozenQuestion, Outcome, Replayed
 
 
@@ -141,3 +142,28 @@ def _decide(
     if found:
         return Outcome("clarify", choices=tuple(f"kb:{i}" for i in found), matched=matched)
     return Outcome("unknown")
+
+
+class FakeTrials:
+    """Insight's experiments as the review queue sees them: started, ended, and results
+    from the arms' counts a test sets."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, tuple[str, float]] = {}
+        self.ended: set[str] = set()
+        self.counts: dict[str, dict[str, tuple[int, float | None]]] = {}
+
+    async def start(self, experiment_id: str, name: str, share: float) -> None:
+        self.started[experiment_id] = (name, share)
+
+    async def end(self, experiment_id: str) -> None:
+        if experiment_id not in self.started:
+            raise NotFound(f"no experiment {experiment_id!r}")
+        self.ended.add(experiment_id)
+
+    async def results(self, experiment_id: str) -> TrialResults:
+        if experiment_id not in self.started:
+            raise NotFound(f"no experiment {experiment_id!r}")
+        counts = self.counts.get(experiment_id, {})
+        arms = tuple(TrialArm(v, *counts.get(v, (0, None))) for v in (TRIAL_WITHOUT, TRIAL_WITH))
+        return TrialResults(arms, "too_early", None, experiment_id in self.ended)

@@ -134,3 +134,15 @@ class Transcript:
     turns: tuple[Turn, ...]
     resolved: bool = True
     meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What importing past conversations found and queued."""
+
+    transcripts: int
+    pairs: int
+    usable: int
+    proposals: int
+    new: int
+    by_kind: dict[str, int]

@@ -89,3 +89,28 @@ class Replay(Protocol):
         """`candidate` is the entry as accepting would leave it: a new entry, or an existing
         one with the proposal's phrasings added."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class TrialArm:
+    variant: str  # without (the control) | with
+    customers: int  # exposed customers whose outcome is known
+    bot_resolution: float | None  # share of them the bot resolved alone
+
+
+@dataclass(frozen=True, slots=True)
+class TrialResults:
+    arms: tuple[TrialArm, ...]
+    verdict: str  # too_early | treatment_better | control_better | no_difference | guard_breached
+    still_needed: int | None  # customers per arm before the verdict means anything
+    ended: bool
+
+
+class Trials(Protocol):
+    """Insight's experiments, as far as the review queue runs trials of new entries."""
+
+    async def start(self, experiment_id: str, name: str, share: float) -> None: ...
+
+    async def end(self, experiment_id: str) -> None: ...
+
+    async def results(self, experiment_id: str) -> TrialResults: ...

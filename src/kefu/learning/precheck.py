@@ -24,6 +24,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kefu.domain.errors import Conflict
+
 #: Label options that are not entries or flows (`docs/realdev.md`).
 SPECIAL = frozenset({"none", "human", "context", "greeting"})
 ANSWERING = frozenset({"answer", "flow"})
@@ -224,3 +226,17 @@ def judge(replayed: Replayed, entry_id: str | None, removable: Collection[str] =
 def answer_only(entry_id: str | None) -> Precheck:
     """A correction, or a proposal that only keeps examples: nothing is matched differently."""
     return Precheck(Verdict.ANSWER_ONLY, entry_id, 0)
+
+
+class RiskyProposal(Conflict):
+    """Accepting would make the bot mishandle questions it handles right today."""
+
+    code = "proposal_risky"
+
+    def __init__(self, check: Precheck) -> None:
+        taken = "; ".join(c.question.text for c in check.taken[:3])
+        super().__init__(
+            f"the pre-check says this proposal takes {check.steals} question(s) handled "
+            f"right today (e.g. {taken}); accept again with confirm_risky to accept anyway"
+        )
+        self.check = check

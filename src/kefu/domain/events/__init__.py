@@ -21,6 +21,7 @@ from kefu.domain.events.bot import (
     DraftCreated,
     KnowledgeGap,
     MessageAnalysed,
+    TrialExposed,
 )
 from kefu.domain.events.conversation import (
     AgentPresenceChanged,
@@ -92,6 +93,7 @@ __all__ = [
     "SuggestionClicked",
     "SuggestionPinned",
     "SuggestionShown",
+    "TrialExposed",
     "register_event",
 ]
 
@@ -120,6 +122,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         ConversationRated,
         DraftCreated,
         KnowledgeGap,
+        TrialExposed,
         HandoverCardUpdated,
         AssistUsed,
         KnowledgeChanged,

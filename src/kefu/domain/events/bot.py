@@ -70,3 +70,16 @@ class KnowledgeGap(ConversationEvent):
     intent: str
     best_entry_id: str | None
     best_score: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TrialExposed(ConversationEvent):
+    """The bot's best match for a customer's question was a knowledge entry on trial: the
+    customer, in `variant` of the trial's experiment, got the entry ("with") or an answer as
+    if it did not exist ("without"). Insight keeps the first exposure of each customer."""
+
+    name: ClassVar[str] = "bot.trial_exposed"
+    customer_id: str
+    experiment_id: str
+    entry_id: str
+    variant: str

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from kefu.domain.errors import InvalidInput, NotFound
-from kefu.learning.actions import ImportReport, Learning
+from kefu.learning.actions import Learning
 from kefu.learning.edits import ProposalEdit
 from kefu.learning.model import (
     GAP_KIND_LABELS,
     PROPOSAL_KIND_LABELS,
     PROPOSAL_STATUS_LABELS,
     GapKind,
+    ImportReport,
     Proposal,
     ProposalStatus,
     Topic,
@@ -31,6 +32,7 @@ from kefu.learning.precheck import (
     Precheck,
 )
 from kefu.learning.transcripts import TranscriptError, read_transcripts
+from kefu.learning.trials import ARM_LABELS, TRIAL_VERDICT_LABELS, RunningTrial
 from kefu.web.deps import ContainerDep, SupervisorDep
 
 router = APIRouter(prefix="/api/v1/admin/learning", tags=["learning"])
@@ -55,11 +57,17 @@ class AcceptBody(BaseModel):
     phrasings: list[str] | None = Field(default=None, max_length=200)
     entry_id: str | None = Field(default=None, max_length=64)
     confirm_risky: bool = False  # accept although the pre-check says it takes questions
+    #: A new entry live for this share of customers only, as an experiment's treatment arm.
+    trial_share: float | None = Field(default=None, ge=0.05, le=0.95)
 
 
 class MergeBody(BaseModel):
     entry_id: str = Field(min_length=1, max_length=64)
     confirm_risky: bool = False
+
+
+class EndTrialBody(BaseModel):
+    keep: bool  # true: the entry answers every customer; false: it is taken out
 
 
 class RejectBody(BaseModel):
@@ -221,7 +229,13 @@ async def accept(
         phrasings=tuple(body.phrasings) if body.phrasings is not None else None,
         entry_id=body.entry_id,
     )
-    accepted = await learning.accept(agent, proposal_id, edit, confirm_risky=body.confirm_risky)
+    accepted = await learning.accept(
+        agent,
+        proposal_id,
+        edit,
+        confirm_risky=body.confirm_risky,
+        trial_share=body.trial_share,
+    )
     return proposal_out(accepted)
 
 
@@ -260,6 +274,45 @@ async def decisions(
             for d in found
         ]
     }
+
+
+def trial_out(t: RunningTrial) -> dict[str, Any]:
+    r = t.results
+    return {
+        "entry_id": t.entry.id,
+        "question": t.entry.question.to_dict(),
+        "experiment_id": t.trial.experiment_id,
+        "share": t.trial.share,
+        "arms": [
+            {
+                "variant": a.variant,
+                "variant_label": _labels(ARM_LABELS.get(a.variant, (a.variant, a.variant))),
+                "customers": a.customers,
+                "bot_resolution": a.bot_resolution,
+            }
+            for a in r.arms
+        ],
+        "verdict": r.verdict,
+        "verdict_label": _labels(
+            TRIAL_VERDICT_LABELS.get(r.verdict, TRIAL_VERDICT_LABELS["too_early"])
+        ),
+        "still_needed": r.still_needed,
+    }
+
+
+@router.get("/trials")
+async def trials(agent: SupervisorDep, learning: LearningDep) -> dict[str, Any]:
+    """New entries on trial, with each arm's customers and bot resolution so far."""
+    return {"trials": [trial_out(t) for t in await learning.trials(agent)]}
+
+
+@router.post("/trials/{entry_id}/end")
+async def end_trial(
+    entry_id: str, body: EndTrialBody, agent: SupervisorDep, learning: LearningDep
+) -> dict[str, Any]:
+    """Ends a trial: the entry answers every customer (`keep`) or is taken out."""
+    entry = await learning.end_trial(agent, entry_id, keep=body.keep)
+    return {"entry_id": entry.id, "enabled": entry.enabled, "trial": None}
 
 
 @router.post("/transcripts")
