@@ -174,3 +174,47 @@ def test_a_supervisor_sees_which_questions_a_risky_proposal_would_take_and_must_
     expect(page.locator("#queue-error")).to_contain_text("有风险")
     assert len(asked) == 2 and "抢走" in asked[1]
     expect(wording).to_be_visible()
+
+
+def test_a_supervisor_tries_a_new_entry_on_half_of_customers_then_keeps_it(
+    new_page: PageFactory, kefu: KefuServer, artifacts: Path
+) -> None:
+    question = "宠物可以带进店里吗"
+    answer = "店里欢迎小型宠物，请全程牵好绳。"
+    _queue(
+        kefu.database,
+        [
+            proposal(
+                "p-browser-trial",
+                ProposalKind.NEW_ENTRY,
+                question,
+                ("能带狗进店吗", "店里让不让带猫"),
+                answer=answer,
+            )
+        ],
+    )
+    page = new_page()
+    log_in(page, "/learning?lang=zh", "lead@kefu.local")
+    card = page.locator('[data-proposal="p-browser-trial"]')
+    expect(card).to_be_visible()
+    card.locator('select[name="trial_share"]').select_option("0.5")
+    with page.expect_response("**/accept", timeout=180_000) as accepted:
+        card.locator('[data-action="accept"]').click()
+    assert accepted.value.status == 200, accepted.value.text()
+    assert accepted.value.request.post_data_json["trial_share"] == 0.5
+
+    trial = page.locator("[data-trial]", has_text=question)
+    expect(trial).to_be_visible()
+    expect(trial).to_contain_text("50% 的顾客")
+    expect(trial.locator("[data-arm]")).to_have_count(2)
+    expect(trial.locator('[data-arm="without"]')).to_contain_text("没有新条目")
+    expect(trial.locator("[data-verdict]")).to_contain_text("样本还不够")
+    page.screenshot(path=artifacts / "learning-trial.png")
+
+    with page.expect_response("**/end") as ended:
+        trial.locator('[data-action="keep"]').click()
+    assert ended.value.status == 200, ended.value.text()
+    expect(page.locator("[data-trial]")).to_have_count(0)
+    expect(page.locator("#trials")).to_contain_text("没有试用中的条目")
+    with httpx.Client(base_url=kefu.base_url, timeout=60) as http:
+        assert "牵好绳" in bot_reply(http, question)

@@ -23,6 +23,8 @@ const TEXT = {
     first_level: "移到第一层菜单", suggestions: "加入推荐问题",
     verdict: { treatment_better: "实验组更好", control_better: "对照组更好", no_difference: "无显著差异",
                too_early: "样本不足，暂不下结论", guard_breached: "护栏指标变差" },
+    variants: { static: "固定问题", contextual: "按情境推荐", without: "没有新条目", with: "有新条目" },
+    control: "对照组",
     stage: { entered: "进入", asked: "提问/浏览", answered: "得到答案", resolved: "已解决", handed_over: "转人工", left: "离开/未解决" },
     outcomes: { bot_resolved: "机器人解决", menu_resolved: "自助菜单解决", human_resolved: "人工解决",
                 human_left: "排队时离开", human_open: "人工处理中", unresolved: "未解决", abandoned: "放弃",
@@ -55,6 +57,8 @@ const TEXT = {
     first_level: "Move to the first menu level", suggestions: "Add to suggested questions",
     verdict: { treatment_better: "Treatment is better", control_better: "Control is better", no_difference: "No significant difference",
                too_early: "Too early to call", guard_breached: "A guard metric got worse" },
+    variants: { static: "Static questions", contextual: "Contextual suggestions", without: "Without the new entry", with: "With the new entry" },
+    control: "control",
     stage: { entered: "Entered", asked: "Asked / browsed", answered: "Got an answer", resolved: "Resolved", handed_over: "Handed over", left: "Left unresolved" },
     outcomes: { bot_resolved: "Resolved by bot", menu_resolved: "Resolved in menu", human_resolved: "Resolved by agent",
                 human_left: "Left the queue", human_open: "With an agent", unresolved: "Unresolved", abandoned: "Abandoned",
@@ -187,12 +191,12 @@ function experimentCard(result) {
     h("h3", {}, e.name),
     h("p", {}, `${label("metric", e.primary)} · ${x("n")} ${result.units}`),
     table(["variant", "n", kind, "diff", "ci", "p"], rows, (c, r) => {
-      if (c === "variant") return r.v === e.control ? `${r.v} (control)` : r.v;
+      if (c === "variant") return r.v === e.control ? `${label("variants", r.v)} (${x("control")})` : label("variants", r.v);
       if (c === "ci") return r.ci_low === undefined || r.ci_low === null ? "—" : `[${r.ci_low}, ${r.ci_high}]`;
       if (c === "p") return r.p_value ?? "—";
       return r[c] ?? "—";
     }),
-    Object.entries(result.verdicts).map(([v, verdict]) => h("p", { class: "verdict", "data-verdict": verdict }, `${v}: ${label("verdict", verdict)}`)),
+    Object.entries(result.verdicts).map(([v, verdict]) => h("p", { class: "verdict", "data-verdict": verdict }, `${label("variants", v)}: ${label("verdict", verdict)}`)),
     h("p", {}, `${x("still_needed")}: ${result.sample_size_still_needed ?? "—"}`),
     result.peeking_warning ? h("p", { class: "error" }, x("peeking")) : null);
 }

@@ -5,6 +5,7 @@ import { $, fill, h } from "../common/dom.js";
 import { applyI18n, lang } from "../common/i18n.js";
 import { mountNav } from "../common/nav.js";
 import { toast } from "../common/toast.js";
+import { showTrials, trialChoice, tt } from "./trials.js";
 
 const TEXT = {
   zh: {
@@ -203,6 +204,7 @@ function proposalItem(p) {
   const mergeTo = h("input", { type: "text", name: "merge_to", placeholder: tr("mergeTo"), value: p.entry_id || "" });
   const reason = h("input", { type: "text", name: "reason", placeholder: tr("reason") });
   const pending = p.status === "pending";
+  const trialShare = p.kind === "new_entry" && pending ? trialChoice() : null;
   let check = p.precheck;
   let checkBox = precheckView(check);
   const trimButton = h(
@@ -225,8 +227,8 @@ function proposalItem(p) {
     }
     try {
       await call(`${URL}/proposals/${encodeURIComponent(p.id)}/${action}`, { method: "POST", body });
-      toast(tr(action === "accept" ? "accepted" : action === "merge" ? "merged" : "rejected"));
-      await showQueue();
+      toast(body.trial_share ? tt("share", { share: Math.round(100 * body.trial_share) }) : tr(action === "accept" ? "accepted" : action === "merge" ? "merged" : "rejected"));
+      await Promise.all([showQueue(), showTrials(call, URL)]);
     } catch (error) {
       if (error instanceof ApiError && error.code === "proposal_risky") {
         // The change as asked (an edit, a merge into another entry) is risky although the
@@ -246,6 +248,7 @@ function proposalItem(p) {
     if (p.kind !== "phrasing") body.answer = answer.value;
     if (questionEn.value.trim()) body.question_en = questionEn.value;
     if (answerEn.value.trim()) body.answer_en = answerEn.value;
+    if (trialShare && trialShare.value) body.trial_share = Number(trialShare.value);
     return decide("accept", body);
   };
   const acceptTrimmed = () => {
@@ -283,6 +286,7 @@ function proposalItem(p) {
       ? h(
           "div",
           { class: "learning__actions" },
+          trialShare,
           h("button", { type: "button", class: "primary", "data-action": "accept", onclick: accept }, tr("accept")),
           trimButton,
           mergeTo,
@@ -404,9 +408,9 @@ async function main() {
   $("#import-form").addEventListener("submit", importFile);
   window.addEventListener("kefu:lang", async () => {
     render();
-    await Promise.all([showQueue(), showTopics()]);
+    await Promise.all([showQueue(), showTopics(), showTrials(call, URL)]);
   });
-  await Promise.all([showQueue(), showTopics()]);
+  await Promise.all([showQueue(), showTopics(), showTrials(call, URL)]);
 }
 
 main();
