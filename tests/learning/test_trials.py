@@ -94,3 +94,17 @@ async def test_without_insight_a_trial_is_refused_with_a_reason(
     with pytest.raises(InvalidInput, match="insight"):
         await learning.accept(person(), "p1", trial_share=0.5)
     assert await learning.trials(person()) == []
+
+
+async def test_an_entry_imported_on_trial_gets_its_experiment_when_listed(
+    reviewing: Learning, knowledge: MemoryKnowledge, trials: FakeTrials
+) -> None:
+    from dataclasses import replace
+
+    from kefu.knowledge.model import Trial
+
+    imported = replace(knowledge.all()[0], id="imported", trial=Trial("kb-trial-imported", 0.2))
+    await knowledge.create(imported, "import")
+    running = await reviewing.trials(person())
+    assert [t.entry.id for t in running] == ["imported"]
+    assert trials.started["kb-trial-imported"][1] == 0.2

@@ -8,6 +8,7 @@ it out (disabled, so its history stays); both are ordinary, versioned knowledge 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 
 from kefu.domain.agent import Agent
@@ -70,9 +71,18 @@ class TrialReview:
         found = []
         for entry in self.knowledge.all():
             if entry.trial is not None and entry.enabled:
-                results = await self.trials.results(entry.trial.experiment_id)
-                found.append(RunningTrial(entry, entry.trial, results))
+                found.append(RunningTrial(entry, entry.trial, await self._results(entry)))
         return found
+
+    async def _results(self, entry: KnowledgeEntry) -> TrialResults:
+        assert self.trials is not None and entry.trial is not None
+        try:
+            return await self.trials.results(entry.trial.experiment_id)
+        except NotFound:
+            # An entry imported on trial (a YAML file from another kefu): its experiment
+            # starts here, with the entry's own share.
+            await on_trial(entry, entry.trial.share, self.trials)
+            return await self.trials.results(entry.trial.experiment_id)
 
     async def end(self, agent: Agent, entry_id: str, *, keep: bool) -> KnowledgeEntry:
         """Keeps the entry for every customer, or takes it out (disabled)."""
@@ -83,5 +93,6 @@ class TrialReview:
             raise Conflict(f"knowledge entry {entry_id!r} is not on trial")
         ended = replace(entry, trial=None, enabled=entry.enabled and keep)
         saved = await self.knowledge.update(ended, agent.email)
-        await self.trials.end(entry.trial.experiment_id)
+        with contextlib.suppress(NotFound):  # an imported trial whose experiment never ran
+            await self.trials.end(entry.trial.experiment_id)
         return saved
