@@ -5,12 +5,19 @@ say how it is put: a request to act ("我要退款", "cancel my order") or a que
 topic ("退款多久到账", "how long does a refund take"); an affirmation or a refusal that
 answers the bot's last question; a greeting in front of a question; a fragment that leans
 on what was said before ("那怎么办", "还没到", "and now?"); a filler with no content ("在吗").
+
+The patterns are written in simplified Chinese: the policy reads a message through
+`simplified` first (so does `leans_on_context`), so "我想問一下…手機號碼" names the same
+topics as "我想问一下…手机号码". The text a flow keeps (an address, an invoice title) stays
+as the customer typed it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+
+from kefu.nlu.normalise import simplified as _simplified
 
 _YES = re.compile(
     r"^(是|是的|好|好的|好滴|对|对的|确认|可以|嗯|嗯嗯|行|没问题|ok|okay|yes|yep|yeah|y|sure|"
@@ -47,6 +54,11 @@ _FILLER = re.compile(
 _CONTEXT_ZH = re.compile(r"^(那|那么|然后|还是|还没|怎么还|现在呢|所以|那我)")
 _CONTEXT_EN = re.compile(r"^(and|so|then|still|what now|now what|and now)\b", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def simplified(text: str) -> str:
+    """The message in simplified script, as the patterns below are written."""
+    return _simplified(text)
 
 
 def is_affirmation(text: str) -> bool:
@@ -134,7 +146,7 @@ def is_short_request(text: str) -> bool:
 
 def leans_on_context(text: str) -> bool:
     """A fragment that makes sense only with what was said before."""
-    stripped = text.strip()
+    stripped = simplified(text).strip()
     return is_short(stripped) and bool(
         _CONTEXT_ZH.match(stripped)
         or _CONTEXT_EN.match(stripped)
