@@ -164,16 +164,22 @@ def is_question(text: str) -> bool:
 _TOPIC: dict[str, re.Pattern[str]] = {
     "refund": re.compile(r"退款|退钱|退货|退回|退给我|refund|money back|reimburse", re.I),
     "cancel_order": re.compile(r"取消|不要了|不想要了|撤单|cancel", re.I),
-    "change_address": re.compile(r"地址|电话|手机|号码|address|phone|number", re.I),
+    "change_address": re.compile(
+        r"地址|电话|手机|号码|门牌|楼号|房间号|宿舍号|收货人|收件人|address|phone|number", re.I
+    ),
     "invoice": re.compile(r"发票|开票|invoice|receipt", re.I),
     "order_status": re.compile(
         r"到哪|到了没|到了吗|送到|多久到|还没到|没到|还没送|进度|状态|超时|太慢|慢死|催|"
         r"发货|到货|送货|配送|能到|几点到|什么时候到|哪天到|出库|物流|"
+        # how an online shop's customer says "is it on its way": the parcel's words
+        r"送达|派送|投递|快递|发出|寄出|"
         r"where('s| is)|status|eta|late|how long|arriv|deliver|on its way|on the way|hurry|"
         r"track|update on",
         re.I,
     ),
-    "rider_contact": re.compile(r"骑手|配送员|外卖员|rider|driver|courier", re.I),
+    "rider_contact": re.compile(
+        r"骑手|配送员|外卖员|快递员|派送员|送货员|小哥|rider|driver|courier", re.I
+    ),
     "coupon": re.compile(r"优惠券|券|红包|满减|coupon|voucher|discount|promo", re.I),
     "payment_failed": re.compile(
         r"失败|没成功|不成功|扣款|扣钱|扣了|待支付|付不了|支付不了|付款不了|"
