@@ -268,3 +268,17 @@ def test_a_question_before_ordering_does_not_start_the_status_look_up() -> None:
     assert plan(before).decision != "flow"
     placed = turn("我的外卖什么时候能送到", "order_status", 1.0, hit("delivery-time", 0.5))
     assert (plan(placed).decision, plan(placed).flow) == ("flow", "order_status")
+
+
+@pytest.mark.parametrize(
+    "text", ["幫我取消訂單", "帮我取消订单"], ids=["traditional", "simplified"]
+)
+def test_a_request_in_traditional_script_reads_like_the_simplified_one(text: str) -> None:
+    decided = plan(turn(text, "cancel_order", 0.95, hit("order-cancel", 0.6, "cancel_order")))
+    assert (decided.decision, decided.flow) == ("flow", "cancel_order")
+
+
+def test_a_phrasing_typed_in_traditional_script_is_still_that_phrasing() -> None:
+    from kefu.bot.records import plain
+
+    assert plain("我的外賣到哪了？") == plain("我的外卖到哪了")

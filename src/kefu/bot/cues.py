@@ -5,12 +5,19 @@ say how it is put: a request to act ("我要退款", "cancel my order") or a que
 topic ("退款多久到账", "how long does a refund take"); an affirmation or a refusal that
 answers the bot's last question; a greeting in front of a question; a fragment that leans
 on what was said before ("那怎么办", "还没到", "and now?"); a filler with no content ("在吗").
+
+The patterns are written in simplified Chinese: the policy reads a message through
+`simplified` first (so does `leans_on_context`), so "我想問一下…手機號碼" names the same
+topics as "我想问一下…手机号码". The text a flow keeps (an address, an invoice title) stays
+as the customer typed it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+
+from kefu.nlu.normalise import simplified as _simplified
 
 _YES = re.compile(
     r"^(是|是的|好|好的|好滴|对|对的|确认|可以|嗯|嗯嗯|行|没问题|ok|okay|yes|yep|yeah|y|sure|"
@@ -47,6 +54,11 @@ _FILLER = re.compile(
 _CONTEXT_ZH = re.compile(r"^(那|那么|然后|还是|还没|怎么还|现在呢|所以|那我)")
 _CONTEXT_EN = re.compile(r"^(and|so|then|still|what now|now what|and now)\b", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def simplified(text: str) -> str:
+    """The message in simplified script, as the patterns below are written."""
+    return _simplified(text)
 
 
 def is_affirmation(text: str) -> bool:
@@ -134,7 +146,7 @@ def is_short_request(text: str) -> bool:
 
 def leans_on_context(text: str) -> bool:
     """A fragment that makes sense only with what was said before."""
-    stripped = text.strip()
+    stripped = simplified(text).strip()
     return is_short(stripped) and bool(
         _CONTEXT_ZH.match(stripped)
         or _CONTEXT_EN.match(stripped)
@@ -152,16 +164,22 @@ def is_question(text: str) -> bool:
 _TOPIC: dict[str, re.Pattern[str]] = {
     "refund": re.compile(r"退款|退钱|退货|退回|退给我|refund|money back|reimburse", re.I),
     "cancel_order": re.compile(r"取消|不要了|不想要了|撤单|cancel", re.I),
-    "change_address": re.compile(r"地址|电话|手机|号码|address|phone|number", re.I),
+    "change_address": re.compile(
+        r"地址|电话|手机|号码|门牌|楼号|房间号|宿舍号|收货人|收件人|address|phone|number", re.I
+    ),
     "invoice": re.compile(r"发票|开票|invoice|receipt", re.I),
     "order_status": re.compile(
         r"到哪|到了没|到了吗|送到|多久到|还没到|没到|还没送|进度|状态|超时|太慢|慢死|催|"
         r"发货|到货|送货|配送|能到|几点到|什么时候到|哪天到|出库|物流|"
+        # how an online shop's customer says "is it on its way": the parcel's words
+        r"送达|派送|投递|快递|发出|寄出|"
         r"where('s| is)|status|eta|late|how long|arriv|deliver|on its way|on the way|hurry|"
         r"track|update on",
         re.I,
     ),
-    "rider_contact": re.compile(r"骑手|配送员|外卖员|rider|driver|courier", re.I),
+    "rider_contact": re.compile(
+        r"骑手|配送员|外卖员|快递员|派送员|送货员|小哥|rider|driver|courier", re.I
+    ),
     "coupon": re.compile(r"优惠券|券|红包|满减|coupon|voucher|discount|promo", re.I),
     "payment_failed": re.compile(
         r"失败|没成功|不成功|扣款|扣钱|扣了|待支付|付不了|支付不了|付款不了|"

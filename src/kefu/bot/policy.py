@@ -15,6 +15,8 @@ answer. A flow never starts from an intent alone unless the message names its to
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kefu.bot import cues, handover
 from kefu.bot.flows import FLOW_FOR_INTENT, acts_on_order, flow_name
 from kefu.bot.memory import BotMemory
@@ -32,6 +34,8 @@ _LOOKUPS = frozenset({"order_status", "rider_contact", "coupon", "payment_failed
 
 
 def plan_turn(turn: Turn, memory: BotMemory, rules: BotRules) -> TurnPlan:
+    if (words := cues.simplified(turn.text)) != turn.text:
+        turn = replace(turn, text=words)  # the cues are written in simplified script
     m = memory.copy()
     m.attempts += 1
     analysis = turn.analysis

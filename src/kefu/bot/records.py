@@ -16,6 +16,7 @@ from kefu.domain.conversation import Conversation
 from kefu.domain.events import DomainEvent, MessageCreated
 from kefu.knowledge.model import KnowledgeEntry
 from kefu.knowledge.ports import Shown
+from kefu.nlu.normalise import simplified
 from kefu.nlu.types import Analysis
 
 _MASKS = (
@@ -57,7 +58,9 @@ def mask(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    return _NOT_WORD.sub("", text).lower()
+    """For "the message is one of the entry's phrasings": no spaces or punctuation, lower
+    case, simplified script (a phrasing typed in traditional characters is still it)."""
+    return _NOT_WORD.sub("", simplified(text)).lower()
 
 
 def hit_of(

@@ -37,6 +37,13 @@ def emojis(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """`text` with traditional Chinese characters made simplified ("訂單" -> "订单"), and
+    nothing else changed: for rules that read a message's words as they were typed."""
+    return _T2S.convert(text) if has_cjk(text) else text
+
+
+@lru_cache(maxsize=4096)
 def normalise(text: str, *, lowercase: bool = True) -> str:
     """Return the canonical form of `text` that every model is trained and queried on.
 

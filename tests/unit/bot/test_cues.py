@@ -30,3 +30,10 @@ def test_a_greeting_the_engine_heard_counts_once_something_is_left() -> None:
     assert cues.opening("你好").read_as_greeting(True).greeted is False
     assert cues.opening("什么时候发货").read_as_greeting(True).greeted is False
     assert cues.opening("什么时候发货").read_as_greeting(False).query == "什么时候发货"
+
+
+def test_the_cues_read_traditional_script_as_simplified() -> None:
+    assert cues.simplified("更改收貨人手機號碼") == "更改收货人手机号码"
+    assert cues.names_topic("change_address", cues.simplified("可以更改手機號碼嗎"))
+    assert cues.leans_on_context("還沒到呢")
+    assert cues.simplified("where is my order") == "where is my order"
