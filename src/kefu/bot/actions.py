@@ -92,11 +92,10 @@ class BotActions:
     # -- greeting ---------------------------------------------------------------------------
 
     async def greet(self, conversation_id: str) -> None:
-        conversation = await self.conversations.get(conversation_id)
+        conversation, customer = await self._conversation(conversation_id)
         if conversation.status != Status.BOT:
             return
         rules = await self.rules.get(conversation.account_id)
-        customer = await self._customer(conversation.customer_id)
         tags = set(customer.tags) if customer else set()
         language: Lang = "en" if conversation.language == "en" else "zh"
         human = {"label": say("human", language), "value": "human"}
@@ -119,8 +118,7 @@ class BotActions:
     # -- one customer message ---------------------------------------------------------------
 
     async def take_turn(self, event: MessageCreated) -> None:
-        conversation = await self.conversations.get(event.conversation_id)
-        customer = await self._customer(conversation.customer_id)
+        conversation, customer = await self._conversation(event.conversation_id)
         with_bot = conversation.status == Status.BOT
         memory = await self._memory(conversation.id, event.seq) if with_bot else BotMemory()
         text = event.text
@@ -355,12 +353,14 @@ class BotActions:
             return cached
         return BotMemory.from_dict(await self.store.load_state(conversation_id))
 
-    async def _customer(self, customer_id: str) -> Customer | None:
-        known, customer = self.customers.get(customer_id)
-        if not known:
-            customer = await self.conversations.customer(customer_id)
-            self.customers.put(customer_id, customer)
-        return customer
+    async def _conversation(self, conversation_id: str) -> tuple[Conversation, Customer | None]:
+        """The conversation, read now, and its customer (cached for a while): one read."""
+        conversation, customer, read = await self.conversations.get_with_customer(
+            conversation_id, self.customers.get
+        )
+        if read:
+            self.customers.put(conversation.customer_id, customer)
+        return conversation, customer
 
     async def _latest_order(self, customer_ref: str) -> Order | None:
         try:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kefu.bot.model import Draft
+from kefu.bot.ports import KnownCustomer
 from kefu.domain.conversation import Conversation, Status
 from kefu.domain.customer import Customer
 from kefu.domain.errors import Conflict, NotFound
@@ -107,6 +108,15 @@ class FakeConversations:
 
     async def customer(self, customer_id: str) -> Customer | None:
         return self.customers.get(customer_id)
+
+    async def get_with_customer(
+        self, conversation_id: str, known: KnownCustomer
+    ) -> tuple[Conversation, Customer | None, bool]:
+        conversation = await self.get(conversation_id)
+        cached, customer = known(conversation.customer_id)
+        if cached:
+            return conversation, customer, False
+        return conversation, self.customers.get(conversation.customer_id), True
 
     async def post_bot_message(
         self,

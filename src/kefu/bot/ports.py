@@ -3,7 +3,7 @@ in-memory fake of each; `wiring` receives the real adapters."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -73,12 +73,24 @@ class DraftStore(Protocol):
     ) -> bool: ...
 
 
+#: Whether the caller has a customer already, and which (the bot's `CustomerCache.get`).
+KnownCustomer = Callable[[str], tuple[bool, Customer | None]]
+
+
 class Conversations(Protocol):
     """The conversation use cases the bot calls (`kefu.services.conversations`)."""
 
     async def get(self, conversation_id: str) -> Conversation: ...
 
     async def customer(self, customer_id: str) -> Customer | None: ...
+
+    async def get_with_customer(
+        self, conversation_id: str, known: KnownCustomer
+    ) -> tuple[Conversation, Customer | None, bool]:
+        """The conversation and its customer in one read. `known(customer_id)` answers
+        `(True, customer)` when the caller has the customer already: it is not read again.
+        The last item says whether the customer was read."""
+        ...
 
     async def post_bot_message(
         self,

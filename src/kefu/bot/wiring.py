@@ -18,6 +18,7 @@ from kefu.bot.ports import (
     DraftStore,
     HandoverCards,
     Knowledge,
+    KnownCustomer,
     Language,
     RatingStore,
     Suggestions,
@@ -54,6 +55,16 @@ class ServiceConversations:
     async def customer(self, customer_id: str) -> Customer | None:
         async with self.ctx.uow(read_only=True) as uow:
             return await uow.customers.get(customer_id)
+
+    async def get_with_customer(
+        self, conversation_id: str, known: KnownCustomer
+    ) -> tuple[Conversation, Customer | None, bool]:
+        async with self.ctx.uow(read_only=True) as uow:
+            conversation = await conv.load_conversation(uow, conversation_id)
+            cached, customer = known(conversation.customer_id)
+            if cached:
+                return conversation, customer, False
+            return conversation, await uow.customers.get(conversation.customer_id), True
 
     async def post_bot_message(
         self,

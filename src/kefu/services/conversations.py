@@ -88,11 +88,13 @@ async def _find_or_add_customer(
         else None
     )
     if existing is not None:
+        before = (existing.name, existing.phone, existing.language, list(existing.tags))
         existing.name = info.name or existing.name
         existing.phone = info.phone or existing.phone
         existing.language = info.language
         existing.tags = normalise_tags([*existing.tags, *info.tags])
-        await uow.customers.update(existing)
+        if (existing.name, existing.phone, existing.language, existing.tags) != before:
+            await uow.customers.update(existing)  # an unchanged profile is not written again
         return existing
     customer = Customer(
         id=new_id(),

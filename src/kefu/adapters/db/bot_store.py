@@ -61,18 +61,32 @@ class SqlTurnRecords:
     async def record_turn(
         self, row: dict[str, Any], state: dict[str, Any] | None, now: datetime
     ) -> None:
-        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(tb.bot_turns).values(**row).on_conflict_do_nothing()
-        stored = await self.conn.execute(statement)
+        add_turn, put_state = _turn_statements(self.conn.dialect.name)
+        stored = await self.conn.execute(add_turn, row)
         if stored.rowcount == 0:
             log.warning("turn stored twice", extra={"conversation_id": row["conversation_id"]})
         if state is not None:
-            values = {"state": state, "updated_at": now}
-            await self.conn.execute(
-                insert(tb.bot_states)
-                .values(conversation_id=row["conversation_id"], **values)
-                .on_conflict_do_update(index_elements=["conversation_id"], set_=values)
-            )
+            values = {"conversation_id": row["conversation_id"], "state": state, "updated_at": now}
+            await self.conn.execute(put_state, values)
+
+
+_TURN_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+
+
+def _turn_statements(dialect: str) -> tuple[Any, Any]:
+    """A turn's two statements, built once per dialect (every bot reply runs them): the turn
+    kept once, the memory inserted or replaced."""
+    made = _TURN_STATEMENTS.get(dialect)
+    if made is None:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        add_turn = insert(tb.bot_turns).on_conflict_do_nothing()
+        upsert = insert(tb.bot_states)
+        put_state = upsert.on_conflict_do_update(
+            index_elements=["conversation_id"],
+            set_={"state": upsert.excluded.state, "updated_at": upsert.excluded.updated_at},
+        )
+        made = _TURN_STATEMENTS[dialect] = (add_turn, put_state)
+    return made
 
 
 class SqlBotStore:

@@ -59,6 +59,21 @@ _UPDATABLE = tuple(
 )
 
 
+# Built once: the message writer runs these for every batch, and building a statement
+# costs more than SQLAlchemy's cached compilation of it.
+_GET_MANY = (
+    select(t.conversations)
+    .where(t.conversations.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(t.conversations.c.id)
+)
+_GET_MANY_FOR_UPDATE = _GET_MANY.with_for_update()
+_UPDATE_MANY = (
+    t.conversations.update()
+    .where(t.conversations.c.id == bindparam("_id"))
+    .values({name: bindparam(name) for name in _UPDATABLE})
+)
+
+
 class SqlConversationRepository(SqlRepository):
     async def add(self, conversation: Conversation) -> None:
         await self._insert(t.conversations, _conversation_values(conversation), savepoint=False)
@@ -73,29 +88,18 @@ class SqlConversationRepository(SqlRepository):
     async def get_many(self, ids: Sequence[str], *, for_update: bool = False) -> list[Conversation]:
         if not ids:
             return []
-        query = (
-            select(t.conversations)
-            .where(t.conversations.c.id.in_(sorted(ids)))
-            .order_by(t.conversations.c.id)
-        )
-        if for_update:
-            query = query.with_for_update()
-        return [_conversation(r) for r in (await self._conn.execute(query)).mappings()]
+        query = _GET_MANY_FOR_UPDATE if for_update else _GET_MANY
+        rows = (await self._conn.execute(query, {"ids": sorted(ids)})).mappings()
+        return [_conversation(r) for r in rows]
 
     async def update_many(self, conversations: Sequence[Conversation]) -> None:
         if not conversations:
             return
-        c = t.conversations.c
-        statement = (
-            t.conversations.update()
-            .where(c.id == bindparam("_id"))
-            .values({name: bindparam(name) for name in _UPDATABLE})
-        )
         rows = []
         for conversation in conversations:
             values = _conversation_values(conversation)
             rows.append({"_id": conversation.id, **{k: values[k] for k in _UPDATABLE}})
-        await self._conn.execute(statement, rows)
+        await self._conn.execute(_UPDATE_MANY, rows)
 
     async def update(self, conversation: Conversation) -> None:
         await self._conn.execute(
@@ -187,6 +191,12 @@ def _message_values(message: Message) -> dict[str, Any]:
     }
 
 
+_BY_CLIENT_IDS = select(t.messages).where(
+    t.messages.c.conversation_id.in_(bindparam("conversations", expanding=True)),
+    t.messages.c.client_id.in_(bindparam("clients", expanding=True)),
+)
+
+
 class SqlMessageRepository(SqlRepository):
     async def add(self, message: Message) -> None:
         await self._insert(t.messages, _message_values(message))
@@ -202,14 +212,13 @@ class SqlMessageRepository(SqlRepository):
     ) -> dict[tuple[str, str | None], Message]:
         if not keys:
             return {}
-        m = t.messages.c
         wanted = set(keys)
-        query = select(t.messages).where(
-            m.conversation_id.in_({cid for cid, _ in keys}),
-            m.client_id.in_({client for _, client in keys}),
-        )
+        params = {
+            "conversations": list({cid for cid, _ in keys}),
+            "clients": list({client for _, client in keys}),
+        }
         found: dict[tuple[str, str | None], Message] = {}
-        for row in (await self._conn.execute(query)).mappings():
+        for row in (await self._conn.execute(_BY_CLIENT_IDS, params)).mappings():
             key = (row["conversation_id"], row["client_id"])
             if key in wanted:
                 found[key] = _message(row)

@@ -70,11 +70,18 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
+_WRITERS: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
 def writer(engine: AsyncEngine) -> AsyncEngine:
-    """The engine that write transactions use: on SQLite they begin IMMEDIATE."""
+    """The engine that write transactions use: on SQLite they begin IMMEDIATE (made once per
+    engine: every feature store's write asks for it)."""
     if engine.dialect.name != "sqlite":
         return engine
-    return engine.execution_options(**{_WRITES: True})
+    made = _WRITERS.get(engine)
+    if made is None:
+        made = _WRITERS[engine] = engine.execution_options(**{_WRITES: True})
+    return made
 
 
 def create_engine(

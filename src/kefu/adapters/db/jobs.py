@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kefu.adapters.db.engine import writing
 from kefu.adapters.db.tables_jobs import jobs as _J
 from kefu.services import event_codec
 from kefu.services.jobs import Job, NewJob
+
+# Built once: every committed unit of work with queued jobs and every finished batch runs one.
+_INSERT = insert(_J).returning(_J.c.id, _J.c.handler, _J.c.key, _J.c.event)
+_DELETE = delete(_J).where(_J.c.id.in_(bindparam("ids", expanding=True)))
 
 
 async def add_jobs(
@@ -46,9 +50,7 @@ async def add_jobs(
         }
         for job in new
     ]
-    returned = await conn.execute(
-        insert(_J).returning(_J.c.id, _J.c.handler, _J.c.key, _J.c.event), rows
-    )
+    returned = await conn.execute(_INSERT, rows)
     ids: dict[tuple[str, str, str], list[int]] = {}
     for row in sorted(returned, key=lambda r: r[0]):
         ids.setdefault((row[1], row[2], row[3]), []).append(row[0])
@@ -119,7 +121,7 @@ class SqlJobStore:
 
     async def finish(self, ids: Sequence[int]) -> None:
         async with writing(self.engine) as conn:
-            await conn.execute(delete(_J).where(_J.c.id.in_(ids)))
+            await conn.execute(_DELETE, {"ids": list(ids)})
 
     async def retry(self, job_id: int, error: str, at: datetime) -> None:
         async with writing(self.engine) as conn:
