@@ -213,6 +213,33 @@ def names_topic(flow: str, text: str) -> bool:
     return pattern is not None and bool(pattern.search(text))
 
 
+_PHONE = re.compile(r"电话|手机|号码|phone|number", re.I)
+
+
+def names_phone(text: str) -> bool:
+    return bool(_PHONE.search(text))
+
+
+#: The words of a request to act on an order: the verb with its object ("改一下收货人手机号",
+#: "把这单取消", "change the delivery address"). Narrower than a flow's topic words.
+_ACT: dict[str, re.Pattern[str]] = {
+    "change_address": re.compile(
+        r"(改|更改|修改|更换|换).{0,6}(地址|电话|手机|号码|收货人|收件人)|"
+        r"\b(change|update|correct)\b.{0,20}\b(address|phone|number)\b",
+        re.I,
+    ),
+    "cancel_order": re.compile(
+        r"取消(?!.{0,2}(退款|退货|售后|申请))|\bcancel\b.{0,20}\border\b", re.I
+    ),
+    "invoice": re.compile(r"开.{0,4}发票|开票|补.{0,2}发票|\binvoice\b", re.I),
+}
+
+
+def named_acts(text: str) -> list[str]:
+    """The acting flows whose request the words put into words, verb and object."""
+    return [flow for flow, pattern in _ACT.items() if pattern.search(text)]
+
+
 def about_something_else(text: str) -> bool:
     """ "cancel my newsletter subscription": the object is not an order."""
     return bool(_OTHER_OBJECT.search(text)) and not _ORDER_WORD.search(text)
