@@ -204,6 +204,17 @@ _NOT_PLACED = re.compile(
 )
 
 
+#: The customer no longer wants the order ("太慢了不要了", "用不上了"): not a status question.
+_GIVING_UP = re.compile(
+    r"不要了|不想要了|用不上了|用不着了|不需要了|不用送了|别送了|\b(don't|do not) (want|need) it\b",
+    re.I,
+)
+
+
+def gives_up(text: str) -> bool:
+    return bool(_GIVING_UP.search(text))
+
+
 def before_ordering(text: str) -> bool:
     return bool(_NOT_PLACED.search(text))
 

@@ -141,6 +141,7 @@ def _decide(turn: Turn, m: BotMemory, rules: BotRules) -> TurnPlan:
         and intent.confidence >= rules.status_intent_threshold
         and cues.names_topic(wanted, text)
         and not cues.before_ordering(text)
+        and not cues.gives_up(text)
     ):
         # The order's status answers "where is it / when will it come" however it is put;
         # a look-up changes nothing (calib split: 6 of 7 such messages wanted it).
