@@ -215,6 +215,26 @@ def gives_up(text: str) -> bool:
     return bool(_GIVING_UP.search(text))
 
 
+#: A question about when people are there ("when are your agents online", "人工客服几点上班"):
+#: the service hours, not a request for a person now.
+_WHEN_OPEN_EN = re.compile(
+    r"\b(when|what time|what hours|which hours)\b.{0,30}\b(agents?|people|humans?|staff|"
+    r"support|customer service|team)\b.{0,20}\b(online|available|open|working|around|in)\b",
+    re.I,
+)
+_WHEN_OPEN_ZH = re.compile(
+    r"(人工|客服|专员).{0,6}(几点|什么时候|什么时间|哪个时间)(上班|在线|有人|开始|下班)|"
+    r"(人工|客服).{0,4}(上班|在线|服务|工作)时间"
+)
+_RIGHT_NOW = re.compile(r"\b(talk|speak|transfer|connect|want|need|now)\b|转|接|现在|马上", re.I)
+
+
+def asks_when_open(text: str) -> bool:
+    said = simplified(text)
+    when = bool(_WHEN_OPEN_EN.search(said) or _WHEN_OPEN_ZH.search(said))
+    return when and not _RIGHT_NOW.search(said)
+
+
 def before_ordering(text: str) -> bool:
     return bool(_NOT_PLACED.search(text))
 
