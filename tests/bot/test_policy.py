@@ -282,3 +282,32 @@ def test_a_phrasing_typed_in_traditional_script_is_still_that_phrasing() -> None
     from kefu.bot.records import plain
 
     assert plain("我的外賣到哪了？") == plain("我的外卖到哪了")
+
+
+def test_the_flow_whose_request_the_words_name_is_offered_when_the_intent_reads_another() -> None:
+    # The intent reads order status (the parcel has shipped), the words ask to change the
+    # recipient's phone: the phone flow is one of the choices, never started on a guess.
+    decided = plan(
+        turn(
+            "已经发货了还能改一下收件人的手机号吗",
+            "order_status",
+            0.6,
+            hit("order-where", 0.44, "order_status"),
+            hit("delivery-urge", 0.3),
+        )
+    )
+    assert decided.decision == "clarify" and decided.flow is None
+    values = [c["value"] for c in decided.choices]
+    assert values[0] == "kb:order-where" and "flow:change_phone" in values
+    # Words that only mention a topic ("这是你们的客服电话吗") offer no flow.
+    asked = plan(turn("这是你们的客服电话吗", "rider_contact", 0.3, hit("rider-contact", 0.11)))
+    assert not any(str(c["value"]).startswith("flow:") for c in asked.choices)
+
+
+def test_a_customer_who_no_longer_wants_a_slow_order_is_not_shown_its_status() -> None:
+    # "太慢了" with a sure late-delivery intent starts the look-up; "不要了" in front says
+    # the customer gives the order up: choices, never the look-up on a guess.
+    late = hit("delivery-late", 0.5, "order_status")
+    assert plan(turn("怎么这么慢还没送到", "delivery_late", 1.0, late)).flow == "order_status"
+    decided = plan(turn("太慢了不想要了", "delivery_late", 1.0, late))
+    assert decided.flow is None and decided.decision == "clarify"

@@ -204,6 +204,37 @@ _NOT_PLACED = re.compile(
 )
 
 
+#: The customer no longer wants the order ("太慢了不要了", "用不上了"): not a status question.
+_GIVING_UP = re.compile(
+    r"不要了|不想要了|用不上了|用不着了|不需要了|不用送了|别送了|\b(don't|do not) (want|need) it\b",
+    re.I,
+)
+
+
+def gives_up(text: str) -> bool:
+    return bool(_GIVING_UP.search(text))
+
+
+#: A question about when people are there ("when are your agents online", "人工客服几点上班"):
+#: the service hours, not a request for a person now.
+_WHEN_OPEN_EN = re.compile(
+    r"\b(when|what time|what hours|which hours)\b.{0,30}\b(agents?|people|humans?|staff|"
+    r"support|customer service|team)\b.{0,20}\b(online|available|open|working|around|in)\b",
+    re.I,
+)
+_WHEN_OPEN_ZH = re.compile(
+    r"(人工|客服|专员).{0,6}(几点|什么时候|什么时间|哪个时间)(上班|在线|有人|开始|下班)|"
+    r"(人工|客服).{0,4}(上班|在线|服务|工作)时间"
+)
+_RIGHT_NOW = re.compile(r"\b(talk|speak|transfer|connect|want|need|now)\b|转|接|现在|马上", re.I)
+
+
+def asks_when_open(text: str) -> bool:
+    said = simplified(text)
+    when = bool(_WHEN_OPEN_EN.search(said) or _WHEN_OPEN_ZH.search(said))
+    return when and not _RIGHT_NOW.search(said)
+
+
 def before_ordering(text: str) -> bool:
     return bool(_NOT_PLACED.search(text))
 
@@ -211,6 +242,33 @@ def before_ordering(text: str) -> bool:
 def names_topic(flow: str, text: str) -> bool:
     pattern = _TOPIC.get(flow)
     return pattern is not None and bool(pattern.search(text))
+
+
+_PHONE = re.compile(r"电话|手机|号码|phone|number", re.I)
+
+
+def names_phone(text: str) -> bool:
+    return bool(_PHONE.search(text))
+
+
+#: The words of a request to act on an order: the verb with its object ("改一下收货人手机号",
+#: "把这单取消", "change the delivery address"). Narrower than a flow's topic words.
+_ACT: dict[str, re.Pattern[str]] = {
+    "change_address": re.compile(
+        r"(改|更改|修改|更换|换).{0,6}(地址|电话|手机|号码|收货人|收件人)|"
+        r"\b(change|update|correct)\b.{0,20}\b(address|phone|number)\b",
+        re.I,
+    ),
+    "cancel_order": re.compile(
+        r"取消(?!.{0,2}(退款|退货|售后|申请))|\bcancel\b.{0,20}\border\b", re.I
+    ),
+    "invoice": re.compile(r"开.{0,4}发票|开票|补.{0,2}发票|\binvoice\b", re.I),
+}
+
+
+def named_acts(text: str) -> list[str]:
+    """The acting flows whose request the words put into words, verb and object."""
+    return [flow for flow, pattern in _ACT.items() if pattern.search(text)]
 
 
 def about_something_else(text: str) -> bool:

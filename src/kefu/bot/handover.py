@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kefu.bot import cues
 from kefu.bot.memory import BotMemory
 from kefu.bot.rules import BotRules
 
@@ -83,8 +84,10 @@ def decide(rules: BotRules, turn: Turn, memory: BotMemory) -> Handover | None:
         protected = tags & set(rules.protected_tags)
         return Handover(PROTECTED_CUSTOMER if protected else CUSTOMER_CHOICE)
     sure = turn.confidence >= SURE
+    # "When are your agents online?" asks for the service hours, not for a person now.
     asks_for_person = turn.intent == "human_agent" and sure and not turn.confident_answer
-    if asks_for_person or matches_phrase(turn.text, rules.explicit_phrases):
+    asked = asks_for_person or matches_phrase(turn.text, rules.explicit_phrases)
+    if asked and not cues.asks_when_open(turn.text):
         return Handover(EXPLICIT_REQUEST)
     lowered = turn.text.lower()
     complaint = (turn.intent == "complaint" and sure) or any(

@@ -141,6 +141,7 @@ def _decide(turn: Turn, m: BotMemory, rules: BotRules) -> TurnPlan:
         and intent.confidence >= rules.status_intent_threshold
         and cues.names_topic(wanted, text)
         and not cues.before_ordering(text)
+        and not cues.gives_up(text)
     ):
         # The order's status answers "where is it / when will it come" however it is put;
         # a look-up changes nothing (calib split: 6 of 7 such messages wanted it).
@@ -258,19 +259,32 @@ def _clarify(
 
 
 def _flow_choice(turn: Turn, candidates: list[Hit], rules: BotRules) -> str | None:
-    """The task flow a confident intent points at, when the message names its topic and no
-    candidate entry already stands for it: offered as a choice, never started on a guess."""
+    """The task flow the customer's words point at, when no candidate entry already stands
+    for it: offered as a choice, never started on a guess. First the flow of a confident
+    intent whose topic the message names; else — the intent reading one thing, the words
+    naming another ("已经发货了还能改收货人手机号吗" read as order status) — the flow whose
+    topic the words name."""
     intent = turn.analysis.intent
+    text = turn.text
+    if intent.confidence < rules.flow_choice_threshold or cues.about_something_else(text):
+        return None
     # Out of scope for the intent model can still name a flow's topic ("明天能送到吗"):
     # its nearest intent is then offered, never started.
     wanted = FLOW_FOR_INTENT.get(intent.best_guess if intent.is_oos else intent.label)
-    if wanted is None or intent.confidence < rules.flow_choice_threshold:
-        return None
-    if not cues.names_topic(wanted, turn.text) or cues.about_something_else(turn.text):
-        return None
-    if any(c.flow is not None and flow_name(c.flow) == flow_name(wanted) for c in candidates):
-        return None
-    return wanted
+    stood_for = {flow_name(c.flow) for c in candidates if c.flow is not None}
+    if wanted is not None and cues.names_topic(wanted, text) and flow_name(wanted) not in stood_for:
+        return _contact(wanted, text)
+    for flow in cues.named_acts(text):
+        if flow_name(flow) not in stood_for:
+            return _contact(flow, text)
+    return None
+
+
+def _contact(flow: str, text: str) -> str:
+    """The contact flow on the phone when the words name a phone number."""
+    if flow == "change_address" and cues.names_phone(text):
+        return "change_phone"
+    return flow
 
 
 def _affirmed(pending: str | None, turn: Turn, m: BotMemory) -> TurnPlan:

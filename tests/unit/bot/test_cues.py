@@ -37,3 +37,11 @@ def test_the_cues_read_traditional_script_as_simplified() -> None:
     assert cues.names_topic("change_address", cues.simplified("可以更改手機號碼嗎"))
     assert cues.leans_on_context("還沒到呢")
     assert cues.simplified("where is my order") == "where is my order"
+
+
+def test_the_words_of_a_request_to_act_and_of_giving_an_order_up() -> None:
+    assert cues.named_acts("已经发货了还能更改收货人手机号吗") == ["change_address"]
+    assert cues.named_acts("能帮我把这单取消吗") == ["cancel_order"]
+    assert cues.named_acts("取消退款申请") == []
+    assert cues.named_acts("这是你们的电话吗") == []
+    assert cues.gives_up("太慢了，用不上了") and not cues.gives_up("太慢了")

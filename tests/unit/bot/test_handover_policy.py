@@ -149,3 +149,22 @@ def test_bad_rules_are_refused_by_name(rules: dict[str, object], message: str) -
 
 def test_rules_round_trip_through_json() -> None:
     assert parse_rules(DEFAULT_RULES.to_dict()) == DEFAULT_RULES
+
+
+@pytest.mark.parametrize(
+    ("text", "hands_over"),
+    [
+        ("when are your agents online", False),
+        ("what time is support available", False),
+        ("人工客服几点上班", False),
+        ("when can i talk to an agent", True),
+        ("agent please", True),
+    ],
+)
+def test_a_question_about_when_people_are_there_is_not_a_request_for_one(
+    text: str, hands_over: bool
+) -> None:
+    decision = handover.decide(
+        DEFAULT_RULES, turn(text, "human_agent", confidence=1.0), BotMemory()
+    )
+    assert (decision is not None) is hands_over
