@@ -106,9 +106,6 @@ class FakeConversations:
             raise NotFound(f"no conversation {conversation_id}")
         return found
 
-    async def customer(self, customer_id: str) -> Customer | None:
-        return self.customers.get(customer_id)
-
     async def get_with_customer(
         self, conversation_id: str, known: KnownCustomer
     ) -> tuple[Conversation, Customer | None, bool]:

@@ -82,8 +82,6 @@ class Conversations(Protocol):
 
     async def get(self, conversation_id: str) -> Conversation: ...
 
-    async def customer(self, customer_id: str) -> Customer | None: ...
-
     async def get_with_customer(
         self, conversation_id: str, known: KnownCustomer
     ) -> tuple[Conversation, Customer | None, bool]:

@@ -17,7 +17,7 @@ from kefu.bot.records import Reply, TurnContext, mask
 from kefu.bot.texts import reason_text, say
 from kefu.bot.trials import Exposure
 from kefu.domain.clock import Clock
-from kefu.domain.events import TrialExposed
+from kefu.domain.events import DomainEvent, TrialExposed
 from kefu.knowledge.ports import Shown
 from kefu.services.ports import EventBus
 
@@ -114,10 +114,7 @@ class Sender:
             best_entry_id=top.entry_id if top else None,
             best_score=round(top.score, 4) if top else 0.0,
         )
-        if self.joined is not None:
-            ctx.pending.append(event)  # committed with the reply
-        else:
-            await self.bus.publish([event])
+        await self._with_reply(ctx, event)
 
     async def exposed(self, ctx: TurnContext, exposure: Exposure) -> None:
         """Records that this customer met a knowledge entry on trial (in either arm)."""
@@ -130,8 +127,13 @@ class Sender:
             entry_id=exposure.entry_id,
             variant=exposure.variant,
         )
+        await self._with_reply(ctx, event)
+
+    async def _with_reply(self, ctx: TurnContext, event: DomainEvent) -> None:
+        """Commits `event` with the turn's reply; published at once without a unit of work
+        that joins the bot's records (fakes)."""
         if self.joined is not None:
-            ctx.pending.append(event)  # committed with the reply
+            ctx.pending.append(event)
         else:
             await self.bus.publish([event])
 

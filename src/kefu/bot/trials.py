@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from kefu.domain.experiments import TRIAL_WITH
 from kefu.knowledge.model import KnowledgeEntry
 
 
@@ -42,7 +43,7 @@ def for_customer(found: Sequence[H], unit_id: str, top_k: int) -> tuple[list[H],
             variant = trial.variant(unit_id)
             if rank == 0:
                 exposure = Exposure(trial.experiment_id, hit.entry.id, variant)
-            if not trial.admits(unit_id):
+            if variant != TRIAL_WITH:
                 continue
         kept.append(hit)
     return kept[:top_k], exposure

@@ -52,10 +52,6 @@ class ServiceConversations:
     async def get(self, conversation_id: str) -> Conversation:
         return await conv.get_conversation(self.ctx, conversation_id)
 
-    async def customer(self, customer_id: str) -> Customer | None:
-        async with self.ctx.uow(read_only=True) as uow:
-            return await uow.customers.get(customer_id)
-
     async def get_with_customer(
         self, conversation_id: str, known: KnownCustomer
     ) -> tuple[Conversation, Customer | None, bool]:

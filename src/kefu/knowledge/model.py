@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from kefu.domain.experiments import TRIAL_VARIANTS, TRIAL_WITH, bucket
+from kefu.domain.experiments import TRIAL_VARIANTS, bucket
 from kefu.knowledge.template import check_template
 
 Language = Literal["zh", "en"]
@@ -83,9 +83,6 @@ class Trial:
 
     def variant(self, unit_id: str) -> str:
         return TRIAL_VARIANTS[bucket(self.experiment_id, unit_id, self.allocation)]
-
-    def admits(self, unit_id: str) -> bool:
-        return self.variant(unit_id) == TRIAL_WITH
 
     def to_dict(self) -> dict[str, object]:
         return {"experiment_id": self.experiment_id, "share": self.share}

@@ -33,7 +33,7 @@ from kefu.learning.model import (
 from kefu.learning.ports import Decision, Encoder, KnowledgeWriter, LearningStore, Replay, Trials
 from kefu.learning.precheck import Precheck, RiskyProposal, Verdict
 from kefu.learning.tracker import Signal, SignalKind
-from kefu.learning.trials import RunningTrial, TrialReview, check_share, on_trial
+from kefu.learning.trials import RunningTrial, TrialReview
 
 
 def check_reviewer(agent: Agent) -> None:
@@ -55,8 +55,7 @@ class Learning:
         trials: Trials | None = None,
     ) -> None:
         self.store = store
-        self.experiments = trials
-        #: Running trials of new entries, and ending them.
+        #: New entries on trial: starting, listing and ending them.
         self.trial_review = TrialReview(knowledge, trials)
         self.checks = Prechecks(replay, knowledge)
         self.knowledge = knowledge
@@ -271,7 +270,7 @@ class Learning:
         check_reviewer(agent)
         proposal = await self._pending(agent, proposal_id)
         if trial_share is not None:
-            check_share(proposal, trial_share, self.experiments)
+            self.trial_review.check(proposal, trial_share)
         if proposal.kind in (ProposalKind.NEW_ENTRY, ProposalKind.PHRASING):
             target = edit.entry_id if proposal.kind is ProposalKind.PHRASING else None
             candidate = self._candidate(agent, proposal, edit, target)
@@ -358,8 +357,8 @@ class Learning:
         self, agent: Agent, proposal: Proposal, edit: ProposalEdit, trial_share: float | None
     ) -> str:
         entry = self._new_entry(agent, proposal, edit)
-        if trial_share is not None and self.experiments is not None:
-            entry = await on_trial(entry, trial_share, self.experiments)
+        if trial_share is not None:
+            entry = await self.trial_review.start(entry, trial_share)
         await self.knowledge.create(entry, agent.email)
         return entry.id
 

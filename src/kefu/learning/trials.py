@@ -40,30 +40,31 @@ class RunningTrial:
     results: TrialResults
 
 
-def check_share(proposal: Proposal, share: float, trials: Trials | None) -> None:
-    if trials is None:
-        raise InvalidInput("trials need the insight feature, which this instance runs without")
-    if proposal.kind is not ProposalKind.NEW_ENTRY:
-        raise InvalidInput("only a new entry can be tried on part of the customers")
-    if not MIN_TRIAL_SHARE <= share <= MAX_TRIAL_SHARE:
-        raise InvalidInput(
-            f"the trial's share of customers must be from {MIN_TRIAL_SHARE:.0%} "
-            f"to {MAX_TRIAL_SHARE:.0%}"
-        )
-
-
-async def on_trial(entry: KnowledgeEntry, share: float, trials: Trials) -> KnowledgeEntry:
-    """`entry` on trial for `share` of customers, its experiment started."""
-    trial = Trial(trial_experiment_id(entry.id), share)
-    question = entry.question.zh or entry.question.en
-    await trials.start(trial.experiment_id, f"试用新条目 · New entry on trial: {question}", share)
-    return replace(entry, trial=trial)
-
-
 class TrialReview:
     def __init__(self, knowledge: KnowledgeWriter, trials: Trials | None) -> None:
         self.knowledge = knowledge
         self.trials = trials
+
+    def check(self, proposal: Proposal, share: float) -> None:
+        """Refuses, with the reason, a trial that cannot be run."""
+        if self.trials is None:
+            raise InvalidInput("trials need the insight feature, which this instance runs without")
+        if proposal.kind is not ProposalKind.NEW_ENTRY:
+            raise InvalidInput("only a new entry can be tried on part of the customers")
+        if not MIN_TRIAL_SHARE <= share <= MAX_TRIAL_SHARE:
+            raise InvalidInput(
+                f"the trial's share of customers must be from {MIN_TRIAL_SHARE:.0%} "
+                f"to {MAX_TRIAL_SHARE:.0%}"
+            )
+
+    async def start(self, entry: KnowledgeEntry, share: float) -> KnowledgeEntry:
+        """`entry` on trial for `share` of customers, its experiment started."""
+        assert self.trials is not None  # `check` refused the trial otherwise
+        trial = Trial(trial_experiment_id(entry.id), share)
+        question = entry.question.zh or entry.question.en
+        name = f"试用新条目 · New entry on trial: {question}"
+        await self.trials.start(trial.experiment_id, name, share)
+        return replace(entry, trial=trial)
 
     async def running(self) -> list[RunningTrial]:
         if self.trials is None:
@@ -81,7 +82,7 @@ class TrialReview:
         except NotFound:
             # An entry imported on trial (a YAML file from another kefu): its experiment
             # starts here, with the entry's own share.
-            await on_trial(entry, entry.trial.share, self.trials)
+            await self.start(entry, entry.trial.share)
             return await self.trials.results(entry.trial.experiment_id)
 
     async def end(self, agent: Agent, entry_id: str, *, keep: bool) -> KnowledgeEntry:
